@@ -1,0 +1,90 @@
+import type { Db } from '../db/knex';
+import { nowDb } from '../db/time';
+import { isUniqueViolation } from '../db/errors';
+import { hashPassword, randomPassword } from '../auth/passwords';
+import { metresToCm } from '../layout/layout.model';
+
+/**
+ * A demo hub for a first look: one warehouse with ambient, chilled and frozen zones laid out
+ * in aisles (about 200 locations), two co-ops, a village carrier and one user per role.
+ * Runs once per database; the marker row makes a second process skip it.
+ */
+export async function seedDemo(db: Db, print: (line: string) => void): Promise<boolean> {
+  if (await db('owners').first('id')) return false;
+  try {
+    await db('settings').insert({ name: 'demo.seeded', value: nowDb(), updated_at: nowDb() });
+  } catch (err) {
+    if (isUniqueViolation(err)) return false;
+    throw err;
+  }
+  const now = nowDb();
+  const stamp = { created_at: now, updated_at: now };
+  const passwords: Record<string, string> = {};
+  const users: Array<{ username: string; role: string; display: string; owner?: boolean; carrier?: boolean }> = [
+    { username: 'supervisor', role: 'supervisor', display: '主管 王芳' },
+    { username: 'operator', role: 'operator', display: '拣货员 李强' },
+    { username: 'seller', role: 'seller', display: '赣南脐橙合作社', owner: true },
+    { username: 'carrier', role: 'carrier', display: '乡村配送 司机', carrier: true },
+  ];
+  for (const u of users) passwords[u.username] = randomPassword();
+  const hashes = await Promise.all(users.map((u) => hashPassword(passwords[u.username])));
+
+  await db.transaction(async (trx) => {
+    const [warehouseId] = await trx('warehouses').insert({ code: 'HUB', name: '县域产地仓 (demo)', address: '江西省赣州市信丰县', ...stamp });
+    const zone = async (code: string, name: string, temperature: string) =>
+      Number((await trx('zones').insert({ warehouse_id: warehouseId, code, name, temperature, ...stamp }))[0]);
+    const ambient = await zone('A', '常温区', 'ambient');
+    const bulk = await zone('B', '常温存储区', 'ambient');
+    const chilled = await zone('C', '冷藏区', 'chilled');
+    const frozen = await zone('F', '冷冻区', 'frozen');
+    const dock = await zone('D', '月台', 'ambient');
+    const pack = await zone('P', '播种与打包区', 'ambient');
+
+    const rows: any[] = [];
+    let seq = 0;
+    // Aisles run along y; pick sequence snakes up one aisle and down the next.
+    const aisles = (zoneId: number, prefix: string, count: number, bays: number, x0: number, type: string) => {
+      for (let a = 1; a <= count; a++) {
+        const x = x0 + (a - 1) * 3;
+        const order = Array.from({ length: bays }, (_, i) => i + 1);
+        if (a % 2 === 0) order.reverse();
+        for (const b of order) {
+          const code = `${prefix}${String(a).padStart(2, '0')}-${String(b).padStart(2, '0')}`;
+          rows.push({ warehouse_id: warehouseId, zone_id: zoneId, code, type, x_cm: metresToCm(x), y_cm: metresToCm(2 + (b - 1) * 1.2), pick_seq: ++seq, status: 'active', ...stamp });
+        }
+      }
+    };
+    aisles(ambient, 'A', 6, 16, 2, 'pick');
+    aisles(bulk, 'B', 2, 16, 20, 'bulk');
+    aisles(chilled, 'C', 2, 12, 28, 'pick');
+    aisles(frozen, 'F', 2, 10, 36, 'pick');
+    for (let i = 1; i <= 4; i++) rows.push({ warehouse_id: warehouseId, zone_id: dock, code: `DOCK-${i}`, type: 'dock', x_cm: metresToCm(i * 5), y_cm: 0, pick_seq: null, status: 'active', ...stamp });
+    for (let i = 1; i <= 8; i++) rows.push({ warehouse_id: warehouseId, zone_id: pack, code: `STG-${String(i).padStart(2, '0')}`, type: 'staging', x_cm: metresToCm(i * 2), y_cm: metresToCm(24), pick_seq: null, status: 'active', ...stamp });
+    for (let i = 1; i <= 24; i++) rows.push({ warehouse_id: warehouseId, zone_id: pack, code: `PW-${String(i).padStart(2, '0')}`, type: 'putwall', x_cm: metresToCm(40 + (i % 6) * 0.5), y_cm: metresToCm(26 + Math.floor(i / 6) * 0.5), pick_seq: null, status: 'active', ...stamp });
+    for (let i = 0; i < rows.length; i += 100) await trx('locations').insert(rows.slice(i, i + 100));
+
+    const [orangeCoop] = await trx('owners').insert({ code: 'GNQC', name: '信丰县赣南脐橙专业合作社', contact_name: '刘建国', phone: '13907970001', status: 'active', ...stamp });
+    await trx('owners').insert({ code: 'MXMH', name: '眉县猕猴桃家庭农场', contact_name: '张秀英', phone: '13991700002', status: 'active', ...stamp });
+    const [carrierId] = await trx('carriers').insert({ code: 'VILLAGE', name: '乡村配送', adapter: 'local', settings: JSON.stringify({ prefix: 'XC', rangeStart: 100000, rangeEnd: 999999 }), cold_chain: false, status: 'active', ...stamp });
+
+    for (let i = 0; i < users.length; i++) {
+      const u = users[i];
+      await trx('users').insert({
+        username: u.username,
+        password_hash: hashes[i],
+        role: u.role,
+        owner_id: u.owner ? orangeCoop : null,
+        carrier_id: u.carrier ? carrierId : null,
+        display_name: u.display,
+        active: true,
+        ...stamp,
+      });
+    }
+  });
+
+  print('');
+  print('  Demo hub seeded (set WMS_DEMO=0 to start empty). Demo users, shown only this once:');
+  for (const u of users) print(`    ${u.username.padEnd(11)} ${u.role.padEnd(11)} ${passwords[u.username]}`);
+  print('');
+  return true;
+}

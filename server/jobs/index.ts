@@ -1,0 +1,16 @@
+import { JobRegistry, JobSpec } from '../queue/registry';
+import type { Schedule } from '../queue/queue';
+import { maintenanceJob, MAINTENANCE_EVERY_MS } from './maintenance.job';
+
+/** Every job type of the product, in one typed map (later modules add theirs here). */
+export const JOBS = {
+  'system.maintenance': maintenanceJob,
+} satisfies Record<string, JobSpec>;
+
+export type JobType = keyof typeof JOBS;
+
+export const SCHEDULES: Schedule[] = [{ type: 'system.maintenance', everyMs: MAINTENANCE_EVERY_MS }];
+
+export function buildRegistry(extra: Record<string, JobSpec> = {}): JobRegistry {
+  return new JobRegistry().registerAll(JOBS).registerAll(extra);
+}

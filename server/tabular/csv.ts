@@ -1,0 +1,102 @@
+import { parse } from 'csv-parse';
+import { BadRequest } from '../http/errors';
+import { decodeText, TextEncoding } from './decode';
+
+export interface ColumnSpec {
+  /** canonical name, e.g. sku_code */
+  name: string;
+  /** other accepted header spellings (compared case- and space-insensitively) */
+  aliases: string[];
+  required?: boolean;
+}
+
+export interface TabularRow {
+  /** 1-based row number in the file as a spreadsheet shows it (the header is row 1) */
+  row: number;
+  values: Record<string, string>;
+}
+
+export interface TabularFile {
+  encoding: TextEncoding;
+  columns: string[];
+  ignoredColumns: string[];
+  rows: AsyncIterable<TabularRow>;
+}
+
+const norm = (s: string) => s.trim().toLowerCase().replace(/[\s_\-（）()]/g, '');
+
+/** Maps a header row to canonical column names; throws a 400 listing every missing column. */
+export function mapHeader(header: string[], spec: ColumnSpec[]): { index: Map<string, number>; ignored: string[] } {
+  const lookup = new Map<string, string>();
+  for (const c of spec) for (const a of [c.name, ...c.aliases]) lookup.set(norm(a), c.name);
+  const index = new Map<string, number>();
+  const ignored: string[] = [];
+  header.forEach((h, i) => {
+    const canonical = lookup.get(norm(h));
+    if (canonical && !index.has(canonical)) index.set(canonical, i);
+    else if (h.trim()) ignored.push(h.trim());
+  });
+  const missing = spec.filter((c) => c.required && !index.has(c.name));
+  if (missing.length) {
+    throw new BadRequest(
+      'MISSING_COLUMNS',
+      `The header row lacks required column(s): ${missing.map((m) => m.name).join(', ')}`,
+      missing.map((m) => ({ column: m.name, code: 'missing_column', message: `column "${m.name}" (or ${m.aliases.join(' / ')}) is required` })),
+    );
+  }
+  return { index, ignored };
+}
+
+function looksBinary(buf: Buffer): boolean {
+  const n = Math.min(buf.length, 4096);
+  for (let i = 0; i < n; i++) if (buf[i] === 0) return true;
+  return false;
+}
+
+/** Reads a CSV upload: encoding detected, header mapped, rows streamed with their file row numbers. */
+export async function readCsv(buf: Buffer, spec: ColumnSpec[]): Promise<TabularFile> {
+  if (buf.length === 0 || buf.toString('utf8').trim() === '') throw new BadRequest('EMPTY_FILE', 'The file is empty');
+  if (buf[0] === 0x50 && buf[1] === 0x4b) {
+    throw new BadRequest('UNSUPPORTED_FILE', 'This looks like an Excel or ZIP file; save it as CSV (or upload XLSX where accepted)');
+  }
+  const { text, encoding } = decodeText(buf);
+  if (encoding.startsWith('utf-16') ? false : looksBinary(buf)) {
+    throw new BadRequest('UNSUPPORTED_FILE', 'The file is not a text (CSV) file');
+  }
+  const delimiter = sniffDelimiter(text);
+  const parser = parse(text, { delimiter, relax_column_count: true, skip_empty_lines: true, trim: true, info: true, bom: true });
+  const it = parser[Symbol.asyncIterator]();
+  let first;
+  try {
+    first = await it.next();
+  } catch (e: any) {
+    throw new BadRequest('MALFORMED_CSV', `The file could not be read as CSV: ${e.message}`);
+  }
+  if (first.done) throw new BadRequest('EMPTY_FILE', 'The file is empty');
+  const header: string[] = first.value.record;
+  const { index, ignored } = mapHeader(header, spec);
+  async function* rows(): AsyncIterable<TabularRow> {
+    for (;;) {
+      let next;
+      try {
+        next = await it.next();
+      } catch (e: any) {
+        throw new BadRequest('MALFORMED_CSV', `The file is not valid CSV near line ${e.lines ?? '?'}: ${e.message}`);
+      }
+      if (next.done) return;
+      const rec: string[] = next.value.record;
+      if (rec.every((v) => v === '')) continue;
+      const values: Record<string, string> = {};
+      for (const [name, i] of index) values[name] = rec[i] ?? '';
+      yield { row: next.value.info.lines, values };
+    }
+  }
+  return { encoding, columns: [...index.keys()], ignoredColumns: ignored, rows: rows() };
+}
+
+function sniffDelimiter(text: string): string {
+  const firstLine = text.slice(0, text.indexOf('\n') === -1 ? text.length : text.indexOf('\n'));
+  const counts = [',', ';', '\t'].map((d) => [d, firstLine.split(d).length] as const);
+  counts.sort((a, b) => b[1] - a[1]);
+  return counts[0][1] > 1 ? counts[0][0] : ',';
+}
