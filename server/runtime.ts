@@ -34,7 +34,7 @@ function queuePrefix(config: Config): string {
 /** Opens the database (migrating it), the job queue and the shared context of a process. */
 export async function openRuntime(config: Config, log: Logger, opts: RuntimeOptions): Promise<Runtime> {
   if (config.database.kind === 'mysql') await ensureMysqlDatabase(config.database.url);
-  const db = createDb(config.database);
+  const db = createDb(config.database, { log });
   try {
     const applied = await migrateLatest(db);
     if (applied.length) log.info({ migrations: applied.length }, 'database migrated');

@@ -2,6 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import knexFactory, { Knex } from 'knex';
 import type { Config, DatabaseKind } from '../config/config';
+import type { Logger } from '../logger/logger';
+
+/** knex's own warnings (lost connections while the database is away) go to our log, not the console. */
+function knexLog(log?: Logger) {
+  const to = (level: 'warn' | 'error' | 'debug') => (message: unknown) => log?.[level]({ knex: String((message as any)?.message ?? message) }, 'database driver');
+  return { warn: to('warn'), error: to('error'), debug: to('debug'), deprecate: to('debug') };
+}
 
 export type Db = Knex;
 export type Tx = Knex | Knex.Transaction;
@@ -10,7 +17,8 @@ export type Tx = Knex | Knex.Transaction;
  * One knex instance per process. Both dialects return timestamps as strings
  * ('YYYY-MM-DD HH:MM:SS.mmm', UTC) so that presenters treat them the same way.
  */
-export function createDb(database: Config['database'], opts: { poolMax?: number } = {}): Db {
+export function createDb(database: Config['database'], opts: { poolMax?: number; log?: Logger } = {}): Db {
+  const log = knexLog(opts.log);
   if (database.kind === 'sqlite') {
     const file = database.sqliteFile!;
     if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -18,6 +26,7 @@ export function createDb(database: Config['database'], opts: { poolMax?: number 
       client: 'better-sqlite3',
       connection: { filename: file },
       useNullAsDefault: true,
+      log,
       pool: {
         min: 1,
         max: 1,
@@ -55,6 +64,7 @@ export function createDb(database: Config['database'], opts: { poolMax?: number 
     // A request waiting for a connection when the database is down fails fast with 503
     // rather than hanging the terminal.
     acquireConnectionTimeout: 5000,
+    log,
   });
 }
 

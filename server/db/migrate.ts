@@ -7,7 +7,7 @@ const MIGRATIONS_DIR = path.resolve(__dirname, '../../migrations');
 const NAME = /^\d{14}_[a-z0-9_]+\.ts$/;
 
 /** Loads migrations/*.ts through the running TypeScript loader (tsx at run time, swc in jest). */
-class DirectorySource implements Knex.MigrationSource<string> {
+export class DirectorySource implements Knex.MigrationSource<string> {
   async getMigrations(): Promise<string[]> {
     return fs.readdirSync(MIGRATIONS_DIR).filter((f) => NAME.test(f)).sort();
   }
@@ -40,4 +40,9 @@ export async function migrateLatest(db: Db, opts: { waitMs?: number } = {}): Pro
       await new Promise((r) => setTimeout(r, 250));
     }
   }
+}
+
+/** Rolls back every migration (used by tests that prove each `down` works on both dialects). */
+export async function rollbackAll(db: Db): Promise<void> {
+  await db.migrate.rollback({ migrationSource: new DirectorySource() }, true);
 }

@@ -3,6 +3,7 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { AppContext } from '../context';
 import { defineRoute } from '../http/route';
 import { z } from '../http/zod';
+import { withTimeout } from '../util/timeout';
 
 const Health = z
   .object({
@@ -16,10 +17,7 @@ const Health = z
 
 async function databaseUp(ctx: AppContext): Promise<boolean> {
   try {
-    await Promise.race([
-      ctx.db.raw('select 1'),
-      new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 3000)),
-    ]);
+    await withTimeout(ctx.db.raw('select 1'), 3000, 'database health check timed out');
     return true;
   } catch {
     return false;

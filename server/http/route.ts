@@ -96,6 +96,11 @@ export function defineRoute<B extends z.ZodType = z.ZodType, Q extends z.ZodType
       if (!principal) throw (req as any).authError ?? new Unauthorized();
       if (spec.roles && !spec.roles.includes(principal.role)) throw new Forbidden();
     }
+    // Tenancy is checked on what the client sent, before a schema could drop a field.
+    if (principal) {
+      scopeInput(principal, { ...(req.query as any) });
+      if (req.body && typeof req.body === 'object' && !Buffer.isBuffer(req.body)) scopeInput(principal, { ...req.body });
+    }
     const params = spec.params ? parseOrThrow(spec.params, req.params, 'params') : (req.params as any);
     const query = spec.query ? parseOrThrow(spec.query, req.query ?? {}, 'query') : (req.query as any);
     const body = (spec.body ? parseOrThrow(spec.body, req.body ?? {}, 'body') : undefined) as z.infer<B>;

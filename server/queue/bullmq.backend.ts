@@ -3,6 +3,7 @@ import IORedis, { Redis } from 'ioredis';
 import type { Logger } from '../logger/logger';
 import type { OutboxRow } from './outbox';
 import type { QueueBackend } from './queue';
+import { withTimeout } from '../util/timeout';
 
 const QUEUE = 'jobs';
 
@@ -57,7 +58,7 @@ export class BullmqBackend implements QueueBackend {
 
   async healthy(): Promise<boolean> {
     try {
-      return (await Promise.race([this.producerConn.ping(), new Promise((r) => setTimeout(() => r('timeout'), 1000))])) === 'PONG';
+      return (await withTimeout(this.producerConn.ping(), 1000, 'redis ping timed out')) === 'PONG';
     } catch {
       return false;
     }

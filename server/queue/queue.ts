@@ -4,6 +4,7 @@ import type { Logger } from '../logger/logger';
 import type { AppContext } from '../context';
 import { EnqueueOptions, OutboxRow, claimDue, failAttempt, finishAttempt, insertJob, reclaimExpired, releaseClaim, startAttempt } from './outbox';
 import { JobRegistry, defaultBackoff } from './registry';
+import { withTimeout } from '../util/timeout';
 
 /** A backend carries claimed outbox jobs to whichever process executes them. */
 export interface QueueBackend {
@@ -143,13 +144,11 @@ export class JobQueue {
       if (!spec) throw new Error(`no handler registered for job type "${row.type}"`);
       const payload = JSON.parse(row.payload);
       const timeout = spec.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
+      await withTimeout(
         spec.handler(this.ctx!, payload, { id: row.id, attempt: row.attempts, maxAttempts: row.max_attempts }),
-        new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`timed out after ${timeout} ms`)), timeout);
-        }),
-      ]).finally(() => clearTimeout(timer));
+        timeout,
+        `timed out after ${timeout} ms`,
+      );
       await finishAttempt(this.db, row.id);
     } catch (err: any) {
       const message = err?.message ? String(err.message) : String(err);
