@@ -23,7 +23,7 @@ async function main() {
   }
   const log = createLogger(config.logLevel);
   const print = (line: string) => process.stdout.write(line + '\n');
-  const work = process.env.WMS_WORKERS !== '0';
+  const work = config.workers;
   const runtime = await openRuntime(config, log, { work });
   if (config.dataKeyGenerated) log.warn({ dir: config.dataDir }, 'generated a new data key in the data directory; back it up (personal data cannot be read without it)');
 

@@ -5,7 +5,7 @@ import { defineRoute } from '../http/route';
 import { Id, ListQuery, pageOf, z } from '../http/zod';
 import { login, logout } from './auth.service';
 import { ROLES } from './principal';
-import { createApiKey, createUser, listApiKeys, listUsers, revokeApiKey } from './users.service';
+import { createApiKey, createUser, getUser, listApiKeys, listUsers, revokeApiKey, updateUser } from './users.service';
 
 const Role = z.enum(ROLES).openapi('Role');
 
@@ -124,6 +124,30 @@ export function authRoutes(ctx: AppContext, registry: OpenAPIRegistry): Router {
     query: ListQuery,
     response: { status: 200, description: 'Users', schema: pageOf(User) },
     handler: async ({ query, caller }) => ({ body: await listUsers(ctx, caller, query) }),
+  });
+  defineRoute(r, registry, {
+    method: 'get',
+    path: '/api/v1/users/:id',
+    summary: 'One user',
+    tag: 'auth',
+    roles: ['admin', 'supervisor'],
+    params: z.object({ id: Id }),
+    response: { status: 200, description: 'The user', schema: User },
+    handler: async ({ params, caller }) => ({ body: await getUser(ctx, caller, params.id) }),
+  });
+  defineRoute(r, registry, {
+    method: 'patch',
+    path: '/api/v1/users/:id',
+    summary: 'Disable or enable a user, reset a password, change name or badge',
+    tag: 'auth',
+    roles: ['admin', 'supervisor'],
+    params: z.object({ id: Id }),
+    body: z
+      .object({ active: z.boolean().optional(), password: Password.optional(), displayName: z.string().max(100).nullish(), badge: z.string().min(3).max(64).nullish() })
+      .strict()
+      .openapi('PatchUser'),
+    response: { status: 200, description: 'The user', schema: User },
+    handler: async ({ params, body, caller }) => ({ body: await updateUser(ctx, caller, params.id, body) }),
   });
   defineRoute(r, registry, {
     method: 'post',

@@ -146,3 +146,51 @@ export async function revokeApiKey(ctx: AppContext, caller: Caller, id: number) 
     return presentKey(await trx('api_keys').where({ id }).first());
   });
 }
+
+export interface UserPatch {
+  active?: boolean;
+  password?: string;
+  displayName?: string | null;
+  badge?: string | null;
+}
+
+/**
+ * Disable an account (its sessions end at once), reset a password, rename. A caller may only
+ * change users of roles it could grant, and nobody disables themselves.
+ */
+export async function updateUser(ctx: AppContext, caller: Caller, id: number, patch: UserPatch) {
+  const passwordHash = patch.password ? await hashPassword(patch.password) : undefined;
+  try {
+    return await inTransaction(ctx.db, async (trx) => {
+      const user = await trx('users').where({ id }).first();
+      if (!user) throw new NotFound('user');
+      if (!GRANTABLE[caller.principal.role].includes(user.role)) throw new Forbidden(`A ${caller.principal.role} may not change a ${user.role}`);
+      if (patch.active === false && caller.principal.userId === Number(id)) {
+        throw new BusinessRule('CANNOT_DISABLE_SELF', 'You cannot disable your own account');
+      }
+      const changes: Record<string, unknown> = {};
+      if (patch.active !== undefined) changes.active = patch.active;
+      if (passwordHash) changes.password_hash = passwordHash;
+      if (patch.displayName !== undefined) changes.display_name = patch.displayName;
+      if (patch.badge !== undefined) changes.badge = patch.badge;
+      if (Object.keys(changes).length) {
+        await trx('users').where({ id }).update({ ...changes, updated_at: nowDb() });
+        if (patch.active === false || passwordHash) await trx('sessions').where({ user_id: id }).delete();
+        const { password: _omit, ...logged } = patch;
+        await audit(trx, caller, { action: 'update', entity: 'user', entityId: id, ownerId: user.owner_id, details: { ...logged, passwordReset: !!passwordHash } });
+      }
+      return presentUser(await trx('users').where({ id }).first());
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new Conflict('DUPLICATE', 'Another user has that badge');
+    throw err;
+  }
+}
+
+export async function getUser(ctx: AppContext, caller: Caller, id: number) {
+  const q = ctx.db('users').where({ id });
+  whereOwner(q, caller.principal);
+  const row = await q.first();
+  if (!row) throw new NotFound('user');
+  return presentUser(row);
+}

@@ -31,6 +31,7 @@ const EnvSchema = z.object({
   WMS_SESSION_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
   WMS_JSON_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'like 1mb or 512kb').default('1mb'),
   WMS_UPLOAD_LIMIT_MB: z.coerce.number().int().min(1).max(1024).default(20),
+  WMS_WORKERS: z.enum(['0', '1']).default('1'),
 });
 
 export type DatabaseKind = 'sqlite' | 'mysql';
@@ -49,6 +50,8 @@ export interface Config {
   sessionHours: number;
   jsonLimit: string;
   uploadLimitBytes: number;
+  /** whether `npm start` also runs job workers */
+  workers: boolean;
   version: string;
 }
 
@@ -115,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionHours: e.WMS_SESSION_HOURS,
     jsonLimit: e.WMS_JSON_LIMIT,
     uploadLimitBytes: e.WMS_UPLOAD_LIMIT_MB * 1024 * 1024,
+    workers: e.WMS_WORKERS === '1',
     version: readVersion(),
   };
 }

@@ -30,8 +30,10 @@ export function accessLog(log: Logger) {
         ms: Math.round(ms * 10) / 10,
         actor: p?.name,
       };
+      // Changes are logged at info, reads at debug: a busy hub reads far more than it writes.
       if (res.statusCode >= 500) log.error(entry, 'request failed');
-      else log.debug(entry, 'request');
+      else if (req.method === 'GET' || req.method === 'HEAD') log.debug(entry, 'request');
+      else log.info(entry, 'request');
     });
     next();
   };

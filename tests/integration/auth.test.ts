@@ -139,6 +139,35 @@ describe('users and roles', () => {
   });
 });
 
+describe('changing users', () => {
+  test('a disabled user is logged out at once and cannot log in; a reset password works', async () => {
+    const username = uid('leaver');
+    const created = await createUser(h.adminToken, { username, password: 'first-password', role: 'operator' });
+    const token = (await h.http.post('/api/v1/auth/login').send({ username, password: 'first-password' })).body.token;
+    expect((await h.http.get('/api/v1/auth/me').set(bearer(token))).status).toBe(200);
+
+    const supervisor = await keyFor(h, 'supervisor');
+    const off = await h.http.patch(`/api/v1/users/${created.body.id}`).set(bearer(supervisor)).send({ active: false });
+    expect(off.status).toBe(200);
+    expect(off.body.active).toBe(false);
+    expect((await h.http.get('/api/v1/auth/me').set(bearer(token))).status).toBe(401);
+    expect((await h.http.post('/api/v1/auth/login').send({ username, password: 'first-password' })).status).toBe(401);
+
+    await h.http.patch(`/api/v1/users/${created.body.id}`).set(bearer(supervisor)).send({ active: true, password: 'second-password' });
+    expect((await h.http.post('/api/v1/auth/login').send({ username, password: 'first-password' })).status).toBe(401);
+    expect((await h.http.post('/api/v1/auth/login').send({ username, password: 'second-password' })).status).toBe(200);
+  });
+
+  test('a supervisor cannot change an admin; nobody disables themselves', async () => {
+    const supervisor = await keyFor(h, 'supervisor');
+    const admin = (await h.http.get('/api/v1/auth/me').set(bearer(h.adminToken))).body;
+    expect((await h.http.patch(`/api/v1/users/${admin.id}`).set(bearer(supervisor)).send({ active: false })).status).toBe(403);
+    const self = await h.http.patch(`/api/v1/users/${admin.id}`).set(bearer(h.adminToken)).send({ active: false });
+    expect(self.status).toBe(422);
+    expect(self.body.error.code).toBe('CANNOT_DISABLE_SELF');
+  });
+});
+
 describe('audit', () => {
   test('every change writes who, what and when', async () => {
     const supervisor = await keyFor(h, 'supervisor');

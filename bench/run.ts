@@ -1,0 +1,21 @@
+/**
+ * `npm run bench -- <name> [options]`: benchmarks print their figures; they assert nothing.
+ * Record results in docs/benchmarks.md with the machine and the date.
+ */
+import * as http from './http.bench';
+
+const BENCHES: Record<string, { main(args: string[]): Promise<void> }> = { http };
+
+async function run() {
+  const [name, ...args] = process.argv.slice(2);
+  if (!name || !BENCHES[name]) {
+    console.error(`usage: npm run bench -- <${Object.keys(BENCHES).join('|')}> [options]`);
+    process.exit(2);
+  }
+  await BENCHES[name].main(args);
+}
+
+run().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
