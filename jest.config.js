@@ -6,6 +6,7 @@ module.exports = {
   testMatch: ['<rootDir>/tests/{unit,integration}/**/*.test.ts'],
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   globalSetup: '<rootDir>/tests/helpers/global-setup.ts',
+  globalTeardown: '<rootDir>/tests/helpers/global-teardown.ts',
   testTimeout: 30000,
   maxWorkers: 2,
 };

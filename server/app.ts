@@ -13,6 +13,7 @@ import { layoutRoutes } from './layout/layout.routes';
 import { jobRoutes } from './jobs/jobs.routes';
 import { auditRoutes } from './audit/audit.routes';
 import { healthRoutes } from './health/health.routes';
+import { catalogRoutes } from './catalog/catalog.routes';
 
 const WEB_DIST = path.resolve(__dirname, '../web/dist');
 
@@ -30,7 +31,7 @@ export function createApp(ctx: AppContext): Express {
   api.use(express.json({ limit: ctx.config.jsonLimit, type: ['application/json', 'application/*+json'] }));
   api.use(authMiddleware(ctx));
   api.use(idempotency(ctx));
-  for (const routes of [healthRoutes, authRoutes, ownerRoutes, layoutRoutes, jobRoutes, auditRoutes]) {
+  for (const routes of [healthRoutes, authRoutes, ownerRoutes, layoutRoutes, catalogRoutes, jobRoutes, auditRoutes]) {
     api.use(routes(ctx, registry));
   }
   const document = generateDocument(registry, ctx.config.version);

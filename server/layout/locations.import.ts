@@ -3,7 +3,7 @@ import type { Caller } from '../auth/principal';
 import { inTransaction } from '../db/transaction';
 import { audit } from '../audit';
 import { AppError } from '../http/errors';
-import { ColumnSpec, readCsv } from '../tabular/csv';
+import { ColumnSpec, readTabular } from '../tabular';
 import { LOCATION_TYPE_WORDS, LocationInput, TEMPERATURE_WORDS } from './layout.model';
 import { upsertLocation } from './layout.service';
 
@@ -73,7 +73,7 @@ class DryRunRollback extends Error {}
  * go in one transaction: either the response describes exactly what was written, or nothing was.
  */
 export async function importLocations(ctx: AppContext, caller: Caller, data: Buffer, dryRun: boolean): Promise<ImportResult> {
-  const file = await readCsv(data, COLUMNS);
+  const file = await readTabular(data, COLUMNS);
   const result: ImportResult = { created: 0, updated: 0, unchanged: 0, errors: [], encoding: file.encoding, ignoredColumns: file.ignoredColumns, dryRun };
   const rows: Array<{ row: number; input: LocationInput }> = [];
   const seen = new Map<string, number>();

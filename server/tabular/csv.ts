@@ -17,7 +17,7 @@ export interface TabularRow {
 }
 
 export interface TabularFile {
-  encoding: TextEncoding;
+  encoding: TextEncoding | 'xlsx';
   columns: string[];
   ignoredColumns: string[];
   rows: AsyncIterable<TabularRow>;

@@ -10,7 +10,8 @@ import path from 'node:path';
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || '';
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL || '';
 export const TARGET: 'sqlite' | 'mysql' = TEST_DATABASE_URL.startsWith('mysql') ? 'mysql' : 'sqlite';
-export const TMP_ROOT = path.join(os.tmpdir(), 'wms-tests');
+/** Set per run by global-setup, so two runs on one machine never share files. */
+export const TMP_ROOT = process.env.WMS_TEST_TMP ?? path.join(os.tmpdir(), 'wms-tests');
 
 export function workerId(): string {
   return process.env.JEST_WORKER_ID ?? '1';

@@ -1,12 +1,14 @@
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import knexFactory from 'knex';
 import IORedis from 'ioredis';
-import { TARGET, TEST_DATABASE_URL, TEST_REDIS_URL, TMP_ROOT } from './env';
+import { TARGET, TEST_DATABASE_URL, TEST_REDIS_URL } from './env';
 
 /** Each run starts from nothing: test databases, files and queue keys of earlier runs are removed. */
 export default async function globalSetup(): Promise<void> {
-  fs.rmSync(TMP_ROOT, { recursive: true, force: true });
-  fs.mkdirSync(TMP_ROOT, { recursive: true });
+  // Workers are started after this and inherit the variable.
+  process.env.WMS_TEST_TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'wms-tests-'));
   if (TARGET === 'mysql') {
     const u = new URL(TEST_DATABASE_URL);
     const base = u.pathname.slice(1) || 'wms_test';

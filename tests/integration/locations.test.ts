@@ -131,7 +131,7 @@ describe('location CSV import', () => {
     expect([missing.status, missing.body.error.code]).toEqual([400, 'MISSING_COLUMNS']);
     expect(missing.body.error.details.map((d: any) => d.column)).toEqual(['temperature', 'type']);
     const xlsx = await importCsv(Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0]));
-    expect([xlsx.status, xlsx.body.error.code]).toEqual([400, 'UNSUPPORTED_FILE']);
+    expect([xlsx.status, xlsx.body.error.code]).toEqual([400, 'UNREADABLE_FILE']);
     const binary = await importCsv(Buffer.from([0x01, 0x00, 0x02, 0x00, 0xff, 0x00]));
     expect([binary.status, binary.body.error.code]).toEqual([400, 'UNSUPPORTED_FILE']);
     const big = await importCsv('code,zone,temperature,type\n' + `A1,Z,ambient,pick\n`.repeat(70_000));

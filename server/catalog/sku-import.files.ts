@@ -1,0 +1,42 @@
+import ExcelJS from 'exceljs';
+import { TEMPLATE_EXAMPLE, TEMPLATE_HEADERS, RowError } from './sku-import.columns';
+
+const BOM = '\ufeff';
+
+function csvCell(v: unknown): string {
+  const s = v === null || v === undefined ? '' : String(v);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+function csv(rows: unknown[][]): Buffer {
+  // With a BOM, Excel in China opens UTF-8 CSV as UTF-8 instead of guessing GBK.
+  return Buffer.from(BOM + rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n', 'utf8');
+}
+
+async function xlsx(sheetName: string, rows: unknown[][], textColumns: number[] = []): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet(sheetName);
+  rows.forEach((r) => ws.addRow(r));
+  ws.getRow(1).font = { bold: true };
+  ws.columns.forEach((c) => (c.width = 16));
+  // Barcodes as text, so Excel does not turn 6901234567892 into 6.90123E+12.
+  for (const i of textColumns) ws.getColumn(i + 1).numFmt = '@';
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+/** The SKU upload template: Chinese headers (the importer also takes the English names). */
+export async function skuTemplate(format: 'csv' | 'xlsx', withOwner: boolean) {
+  const cols = TEMPLATE_HEADERS.filter(([k]) => withOwner || k !== 'owner_code');
+  const rows = [cols.map(([, zh]) => zh), cols.map(([k]) => TEMPLATE_EXAMPLE[k])];
+  if (format === 'csv') return { contentType: 'text/csv; charset=utf-8', data: csv(rows), filename: 'sku-template.csv' };
+  const textCols = cols.map(([k], i) => (k.includes('barcode') || k === 'sku_code' ? i : -1)).filter((i) => i >= 0);
+  return { contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', data: await xlsx('商品', rows, textCols), filename: 'sku-template.xlsx' };
+}
+
+/** The downloadable error report of an import: one line per problem, in Chinese and English. */
+export async function errorReport(format: 'csv' | 'xlsx', errors: RowError[]) {
+  const rows: unknown[][] = [['行号 row', '列 column', '错误 problem', 'problem (English)', 'code']];
+  for (const e of errors) rows.push([e.row, e.column ?? '', e.messageZh, e.message, e.code]);
+  if (format === 'csv') return { contentType: 'text/csv; charset=utf-8', data: csv(rows), filename: 'sku-import-errors.csv' };
+  return { contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', data: await xlsx('错误', rows), filename: 'sku-import-errors.xlsx' };
+}
