@@ -3,8 +3,9 @@
  * Record results in docs/benchmarks.md with the machine and the date.
  */
 import * as http from './http.bench';
+import * as skuImport from './sku-import.bench';
 
-const BENCHES: Record<string, { main(args: string[]): Promise<void> }> = { http };
+const BENCHES: Record<string, { main(args: string[]): Promise<void> }> = { http, 'sku-import': skuImport };
 
 async function run() {
   const [name, ...args] = process.argv.slice(2);

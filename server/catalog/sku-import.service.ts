@@ -73,6 +73,15 @@ export async function importSkus(
       };
       if (opts.ownerId && !(await trx('owners').where({ id: opts.ownerId }).first('id'))) throw new NotFound('owner');
 
+      // Owners with no SKU when the import starts: nothing in the database can clash with their
+      // rows (duplicates inside the file are caught in memory), so their batches skip the look-ups.
+      const emptyOwners = new Set<number>();
+      const knownOwners = new Set<number>();
+      const noteOwner = async (id: number) => {
+        if (knownOwners.has(id)) return;
+        knownOwners.add(id);
+        if (!(await trx('skus').where({ owner_id: id }).first('id'))) emptyOwners.add(id);
+      };
       const seenCodes = new Map<string, number>();
       const seenBarcodes = new Map<string, { row: number; skuCode: string }>();
       let batch: Pending[] = [];
@@ -96,6 +105,7 @@ export async function importSkus(
           errors.push({ row, column: 'owner_code', code: 'required', message: 'owner_code is empty', messageZh: '货主编码不能为空' });
           continue;
         }
+        await noteOwner(ownerId);
         const codeKey = `${ownerId}:${parsed.fields.skuCode}`;
         const firstRow = seenCodes.get(codeKey);
         if (firstRow) {
@@ -114,11 +124,11 @@ export async function importSkus(
         for (const b of [parsed.barcode?.code, parsed.caseUnit?.code]) if (b) seenBarcodes.set(`${ownerId}:${b}`, { row, skuCode: parsed.fields.skuCode });
         batch.push({ row, ownerId, parsed });
         if (batch.length >= BATCH) {
-          await applyBatch(trx, batch, result, errors);
+          await applyBatch(trx, batch, result, errors, emptyOwners);
           batch = [];
         }
       }
-      if (batch.length) await applyBatch(trx, batch, result, errors);
+      if (batch.length) await applyBatch(trx, batch, result, errors, emptyOwners);
 
       await audit(trx, caller, {
         action: 'import',
@@ -151,10 +161,18 @@ export async function importSkus(
 }
 
 /** Applies one batch: two look-ups for the whole batch, one insert for the new SKUs. */
-async function applyBatch(trx: Tx, batch: Pending[], result: SkuImportResult, errors: RowError[]): Promise<void> {
+async function applyBatch(trx: Tx, batch: Pending[], result: SkuImportResult, errors: RowError[], emptyOwners: Set<number>): Promise<void> {
   const byOwner = new Map<number, Pending[]>();
   for (const b of batch) byOwner.set(b.ownerId, [...(byOwner.get(b.ownerId) ?? []), b]);
   for (const [ownerId, rows] of byOwner) {
+    const fresh: Pending[] = [];
+    const now = nowDb();
+    if (emptyOwners.has(ownerId)) {
+      fresh.push(...rows);
+      await insertFresh(trx, ownerId, fresh, now);
+      result.created += fresh.length;
+      continue;
+    }
     const existing = new Map<string, any>(
       (await trx('skus').where({ owner_id: ownerId }).whereIn('sku_code', rows.map((r) => r.parsed.fields.skuCode))).map((s: any) => [s.sku_code, s]),
     );
@@ -165,8 +183,6 @@ async function applyBatch(trx: Tx, batch: Pending[], result: SkuImportResult, er
         owned.set(b.barcode, { skuId: Number(b.sku_id), qty: b.qty });
       }
     }
-    const now = nowDb();
-    const fresh: Pending[] = [];
     for (const r of rows) {
       const sku = existing.get(r.parsed.fields.skuCode);
       const taken = [r.parsed.barcode?.code, r.parsed.caseUnit?.code].find((b) => b && owned.has(b) && owned.get(b)!.skuId !== Number(sku?.id));
@@ -201,22 +217,27 @@ async function applyBatch(trx: Tx, batch: Pending[], result: SkuImportResult, er
       result.updated++;
     }
     if (!fresh.length) continue;
-    await trx('skus').insert(
-      fresh.map((r) => ({ owner_id: ownerId, sku_code: r.parsed.fields.skuCode, ...toColumns(r.parsed.fields), is_kit: false, status: 'active', created_at: now, updated_at: now })),
-    );
-    const ids = new Map<string, number>(
-      (await trx('skus').where({ owner_id: ownerId }).whereIn('sku_code', fresh.map((r) => r.parsed.fields.skuCode)).select('id', 'sku_code')).map((s: any) => [s.sku_code, Number(s.id)]),
-    );
-    const barcodeRows = fresh.flatMap((r) => {
-      const skuId = ids.get(r.parsed.fields.skuCode)!;
-      const out = [];
-      if (r.parsed.barcode) out.push({ owner_id: ownerId, sku_id: skuId, barcode: r.parsed.barcode.code, qty: 1, kind: r.parsed.barcode.kind, position: 0 });
-      if (r.parsed.caseUnit) out.push({ owner_id: ownerId, sku_id: skuId, barcode: r.parsed.caseUnit.code, qty: r.parsed.caseUnit.qty, kind: r.parsed.caseUnit.kind, position: 1 });
-      return out;
-    });
-    if (barcodeRows.length) await trx('sku_barcodes').insert(barcodeRows);
+    await insertFresh(trx, ownerId, fresh, now);
     result.created += fresh.length;
   }
+}
+
+/** New SKUs of one owner: one insert for the SKUs, one look-up of their ids, one for barcodes. */
+async function insertFresh(trx: Tx, ownerId: number, fresh: Pending[], now: string): Promise<void> {
+  await trx('skus').insert(
+    fresh.map((r) => ({ owner_id: ownerId, sku_code: r.parsed.fields.skuCode, ...toColumns(r.parsed.fields), is_kit: false, status: 'active', created_at: now, updated_at: now })),
+  );
+  const ids = new Map<string, number>(
+    (await trx('skus').where({ owner_id: ownerId }).whereIn('sku_code', fresh.map((r) => r.parsed.fields.skuCode)).select('id', 'sku_code')).map((s: any) => [s.sku_code, Number(s.id)]),
+  );
+  const barcodeRows = fresh.flatMap((r) => {
+    const skuId = ids.get(r.parsed.fields.skuCode)!;
+    const out = [];
+    if (r.parsed.barcode) out.push({ owner_id: ownerId, sku_id: skuId, barcode: r.parsed.barcode.code, qty: 1, kind: r.parsed.barcode.kind, position: 0 });
+    if (r.parsed.caseUnit) out.push({ owner_id: ownerId, sku_id: skuId, barcode: r.parsed.caseUnit.code, qty: r.parsed.caseUnit.qty, kind: r.parsed.caseUnit.kind, position: 1 });
+    return out;
+  });
+  if (barcodeRows.length) await trx('sku_barcodes').insert(barcodeRows);
 }
 
 /** A stored import's errors, for the downloadable report; visible only to the importing owner's side. */

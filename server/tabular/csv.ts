@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse';
+import iconv from 'iconv-lite';
 import { BadRequest } from '../http/errors';
-import { decodeText, TextEncoding } from './decode';
+import { decodeStream, detectEncoding, TextEncoding } from './decode';
 
 export interface ColumnSpec {
   /** canonical name, e.g. sku_code */
@@ -59,12 +60,15 @@ export async function readCsv(buf: Buffer, spec: ColumnSpec[]): Promise<TabularF
   if (buf[0] === 0x50 && buf[1] === 0x4b) {
     throw new BadRequest('UNSUPPORTED_FILE', 'This looks like an Excel or ZIP file; save it as CSV (or upload XLSX where accepted)');
   }
-  const { text, encoding } = decodeText(buf);
+  const encoding = detectEncoding(buf);
   if (encoding.startsWith('utf-16') ? false : looksBinary(buf)) {
     throw new BadRequest('UNSUPPORTED_FILE', 'The file is not a text (CSV) file');
   }
-  const delimiter = sniffDelimiter(text);
-  const parser = parse(text, { delimiter, relax_column_count: true, skip_empty_lines: true, trim: true, info: true, bom: true });
+  const delimiter = sniffDelimiter(firstLine(buf, encoding));
+  // Streamed: the parser reads ahead only as far as the importer consumes rows.
+  const parser = decodeStream(buf, encoding).pipe(
+    parse({ delimiter, relax_column_count: true, skip_empty_lines: true, trim: true, info: true, bom: true }),
+  );
   const it = parser[Symbol.asyncIterator]();
   let first;
   try {
@@ -94,9 +98,14 @@ export async function readCsv(buf: Buffer, spec: ColumnSpec[]): Promise<TabularF
   return { encoding, columns: [...index.keys()], ignoredColumns: ignored, rows: rows() };
 }
 
-function sniffDelimiter(text: string): string {
-  const firstLine = text.slice(0, text.indexOf('\n') === -1 ? text.length : text.indexOf('\n'));
-  const counts = [',', ';', '\t'].map((d) => [d, firstLine.split(d).length] as const);
+function firstLine(buf: Buffer, encoding: TextEncoding): string {
+  const head = iconv.decode(buf.subarray(0, 8192), encoding);
+  const end = head.indexOf('\n');
+  return end === -1 ? head : head.slice(0, end);
+}
+
+function sniffDelimiter(line: string): string {
+  const counts = [',', ';', '\t'].map((d) => [d, line.split(d).length] as const);
   counts.sort((a, b) => b[1] - a[1]);
   return counts[0][1] > 1 ? counts[0][0] : ',';
 }
