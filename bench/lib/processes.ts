@@ -13,8 +13,8 @@ export interface Started {
 
 /** Starts a TypeScript entry point that prints "http://localhost:<port>" once it listens. */
 export async function startProcess(entry: string, env: Record<string, string> = {}): Promise<Started> {
-  // node itself with tsx's loader, so that proc.pid is the server (its /proc figures are the server's)
-  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry)], { cwd: ROOT, env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // as `npm start` runs it: node with tsx's CommonJS hook, so proc.pid is the server itself
+  const proc = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(ROOT, entry)], { cwd: ROOT, env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`${entry} did not start: ${out}`)), 60_000);

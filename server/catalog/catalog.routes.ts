@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { AppContext } from '../context';
 import { defineRoute } from '../http/route';
-import { readUpload } from '../http/upload';
+import { withUpload } from '../http/upload';
 import { ValidationFailed } from '../http/errors';
 import { Id, ListQuery, pageOf, Temperature, z } from '../http/zod';
 import { CaseUnit, KitComponentInput, SkuFields } from './catalog.model';
@@ -112,9 +112,11 @@ export function catalogRoutes(ctx: AppContext, registry: OpenAPIRegistry): Route
     query: z.object({ dryRun: z.enum(['true', 'false', '1', '0']).optional(), ownerId: Id.optional() }),
     response: { status: 200, description: 'Counts and each refused row', schema: ImportResult },
     handler: async ({ req, query, caller }) => {
-      const upload = await readUpload(req, ctx.config.uploadLimitBytes);
       const dryRun = query.dryRun === 'true' || query.dryRun === '1';
-      return { body: await importSkus(ctx, caller, upload.data, { ownerId: query.ownerId, dryRun, filename: upload.filename }) };
+      const body = await withUpload(req, { limit: ctx.config.uploadLimitBytes, dataDir: ctx.config.dataDir }, (file) =>
+        importSkus(ctx, caller, file.path, { ownerId: query.ownerId, dryRun, filename: file.filename }),
+      );
+      return { body };
     },
   });
   defineRoute(r, registry, {

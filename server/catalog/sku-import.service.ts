@@ -42,12 +42,12 @@ class DryRunRollback extends Error {}
 export async function importSkus(
   ctx: AppContext,
   caller: Caller,
-  data: Buffer,
+  file: string,
   opts: { ownerId?: number; dryRun: boolean; filename?: string | null },
 ): Promise<SkuImportResult> {
-  const file = await readTabular(data, SKU_COLUMNS);
+  const sheet = await readTabular(file, SKU_COLUMNS);
   const p = caller.principal;
-  if (p.role !== 'seller' && !opts.ownerId && !file.columns.includes('owner_code')) {
+  if (p.role !== 'seller' && !opts.ownerId && !sheet.columns.includes('owner_code')) {
     throw new BadRequest('OWNER_REQUIRED', 'Name the owner: add an owner_code (货主编码) column, or pass ?ownerId=');
   }
   const result: SkuImportResult = {
@@ -57,8 +57,8 @@ export async function importSkus(
     errors: [],
     errorCount: 0,
     errorsTruncated: false,
-    encoding: file.encoding,
-    ignoredColumns: file.ignoredColumns,
+    encoding: sheet.encoding,
+    ignoredColumns: sheet.ignoredColumns,
     dryRun: opts.dryRun,
     reportId: crypto.randomUUID(),
   };
@@ -86,7 +86,7 @@ export async function importSkus(
       const seenBarcodes = new Map<string, { row: number; skuCode: string }>();
       let batch: Pending[] = [];
 
-      for await (const { row, values } of file.rows) {
+      for await (const { row, values } of sheet.rows) {
         const { parsed, errors: rowErrors } = parseSkuRow(row, values);
         if (!parsed) {
           errors.push(...rowErrors);

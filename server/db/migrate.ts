@@ -4,7 +4,8 @@ import type { Knex } from 'knex';
 import type { Db } from './knex';
 
 const MIGRATIONS_DIR = path.resolve(__dirname, '../../migrations');
-const NAME = /^\d{14}_[a-z0-9_]+\.ts$/;
+// .ts under tsx and jest, .js when compiled; recorded without the extension either way
+const NAME = /^\d{14}_[a-z0-9_]+\.(ts|js)$/;
 
 /** Loads migrations/*.ts through the running TypeScript loader (tsx at run time, swc in jest). */
 export class DirectorySource implements Knex.MigrationSource<string> {
@@ -13,7 +14,7 @@ export class DirectorySource implements Knex.MigrationSource<string> {
   }
   getMigrationName(m: string): string {
     // Recorded without extension so a later switch to compiled .js keeps the history valid.
-    return m.replace(/\.ts$/, '');
+    return m.replace(/\.(ts|js)$/, '');
   }
   async getMigration(m: string): Promise<Knex.Migration> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { AppContext } from '../context';
 import { defineRoute } from '../http/route';
-import { readUpload } from '../http/upload';
+import { withUpload } from '../http/upload';
 import { Id, ListQuery, pageOf, Temperature, z } from '../http/zod';
 import { LOCATION_TYPES } from './layout.model';
 import { createLocation, createWarehouse, createZone, getLocation, listLocations, listWarehouses, listZones } from './layout.service';
@@ -118,9 +118,9 @@ export function layoutRoutes(ctx: AppContext, registry: OpenAPIRegistry): Router
     query: z.object({ dryRun: z.enum(['true', 'false', '1', '0']).optional() }),
     response: { status: 200, description: 'What was created, updated, left unchanged, and each refused row', schema: ImportResult },
     handler: async ({ req, query, caller }) => {
-      const upload = await readUpload(req, ctx.config.uploadLimitBytes);
       const dryRun = query.dryRun === 'true' || query.dryRun === '1';
-      return { body: await importLocations(ctx, caller, upload.data, dryRun) };
+      const body = await withUpload(req, { limit: ctx.config.uploadLimitBytes, dataDir: ctx.config.dataDir }, (file) => importLocations(ctx, caller, file.path, dryRun));
+      return { body };
     },
   });
   defineRoute(r, registry, {

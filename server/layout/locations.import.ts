@@ -72,12 +72,12 @@ class DryRunRollback extends Error {}
  * Valid rows are applied, invalid ones reported with their row number and left out. All rows
  * go in one transaction: either the response describes exactly what was written, or nothing was.
  */
-export async function importLocations(ctx: AppContext, caller: Caller, data: Buffer, dryRun: boolean): Promise<ImportResult> {
-  const file = await readTabular(data, COLUMNS);
-  const result: ImportResult = { created: 0, updated: 0, unchanged: 0, errors: [], encoding: file.encoding, ignoredColumns: file.ignoredColumns, dryRun };
+export async function importLocations(ctx: AppContext, caller: Caller, file: string, dryRun: boolean): Promise<ImportResult> {
+  const sheet = await readTabular(file, COLUMNS);
+  const result: ImportResult = { created: 0, updated: 0, unchanged: 0, errors: [], encoding: sheet.encoding, ignoredColumns: sheet.ignoredColumns, dryRun };
   const rows: Array<{ row: number; input: LocationInput }> = [];
   const seen = new Map<string, number>();
-  for await (const { row, values } of file.rows) {
+  for await (const { row, values } of sheet.rows) {
     if (rows.length + result.errors.length > MAX_ROWS) {
       throw new AppError(413, 'TOO_MANY_ROWS', `A location file may hold at most ${MAX_ROWS} rows`);
     }

@@ -1,7 +1,9 @@
 import { parse } from 'csv-parse';
-import iconv from 'iconv-lite';
 import { BadRequest } from '../http/errors';
-import { decodeStream, detectEncoding, TextEncoding } from './decode';
+import fs from 'node:fs';
+import { pipeline } from 'node:stream';
+import { AppError } from '../http/errors';
+import { decodeHead, decoder, detectEncoding, TextEncoding } from './decode';
 
 export interface ColumnSpec {
   /** canonical name, e.g. sku_code */
@@ -48,27 +50,25 @@ export function mapHeader(header: string[], spec: ColumnSpec[]): { index: Map<st
   return { index, ignored };
 }
 
-function looksBinary(buf: Buffer): boolean {
+export function looksBinary(buf: Buffer): boolean {
   const n = Math.min(buf.length, 4096);
   for (let i = 0; i < n; i++) if (buf[i] === 0) return true;
   return false;
 }
 
-/** Reads a CSV upload: encoding detected, header mapped, rows streamed with their file row numbers. */
-export async function readCsv(buf: Buffer, spec: ColumnSpec[]): Promise<TabularFile> {
-  if (buf.length === 0 || buf.toString('utf8').trim() === '') throw new BadRequest('EMPTY_FILE', 'The file is empty');
-  if (buf[0] === 0x50 && buf[1] === 0x4b) {
-    throw new BadRequest('UNSUPPORTED_FILE', 'This looks like an Excel or ZIP file; save it as CSV (or upload XLSX where accepted)');
-  }
-  const encoding = detectEncoding(buf);
-  if (encoding.startsWith('utf-16') ? false : looksBinary(buf)) {
+/**
+ * Reads a CSV file: encoding detected, header mapped, rows streamed with their file row
+ * numbers. The parser reads ahead only as far as the importer consumes rows.
+ */
+export async function readCsv(file: string, head: Buffer, spec: ColumnSpec[]): Promise<TabularFile> {
+  if (head.length === 0 || head.toString('utf8').trim() === '') throw new BadRequest('EMPTY_FILE', 'The file is empty');
+  const encoding = await detectEncoding(file, head);
+  if (encoding.startsWith('utf-16') ? false : looksBinary(head)) {
     throw new BadRequest('UNSUPPORTED_FILE', 'The file is not a text (CSV) file');
   }
-  const delimiter = sniffDelimiter(firstLine(buf, encoding));
-  // Streamed: the parser reads ahead only as far as the importer consumes rows.
-  const parser = decodeStream(buf, encoding).pipe(
-    parse({ delimiter, relax_column_count: true, skip_empty_lines: true, trim: true, info: true, bom: true }),
-  );
+  const delimiter = sniffDelimiter(firstLine(decodeHead(head, encoding)));
+  const parser = parse({ delimiter, relax_column_count: true, skip_empty_lines: true, trim: true, info: true, bom: true });
+  pipeline(fs.createReadStream(file), decoder(encoding), parser, () => undefined);
   const it = parser[Symbol.asyncIterator]();
   let first;
   try {
@@ -85,6 +85,7 @@ export async function readCsv(buf: Buffer, spec: ColumnSpec[]): Promise<TabularF
       try {
         next = await it.next();
       } catch (e: any) {
+        if (e instanceof AppError) throw e;
         throw new BadRequest('MALFORMED_CSV', `The file is not valid CSV near line ${e.lines ?? '?'}: ${e.message}`);
       }
       if (next.done) return;
@@ -98,8 +99,7 @@ export async function readCsv(buf: Buffer, spec: ColumnSpec[]): Promise<TabularF
   return { encoding, columns: [...index.keys()], ignoredColumns: ignored, rows: rows() };
 }
 
-function firstLine(buf: Buffer, encoding: TextEncoding): string {
-  const head = iconv.decode(buf.subarray(0, 8192), encoding);
+function firstLine(head: string): string {
   const end = head.indexOf('\n');
   return end === -1 ? head : head.slice(0, end);
 }

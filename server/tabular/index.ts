@@ -1,14 +1,16 @@
 import { BadRequest } from '../http/errors';
 import { ColumnSpec, TabularFile, readCsv } from './csv';
 import { readXlsx } from './xlsx';
+import { readHead } from './decode';
 
 export type { ColumnSpec, TabularFile, TabularRow } from './csv';
 
-/** Reads an uploaded sheet, CSV (UTF-8 or GBK) or XLSX, told apart by its bytes, not its name. */
-export async function readTabular(buf: Buffer, spec: ColumnSpec[]): Promise<TabularFile> {
-  if (buf.length >= 4 && buf[0] === 0x50 && buf[1] === 0x4b && buf[2] === 0x03 && buf[3] === 0x04) return readXlsx(buf, spec);
-  if (buf.length >= 4 && buf[0] === 0xd0 && buf[1] === 0xcf && buf[2] === 0x11 && buf[3] === 0xe0) {
+/** Reads an uploaded sheet file, CSV (UTF-8 or GBK) or XLSX, told apart by its bytes, not its name. */
+export async function readTabular(file: string, spec: ColumnSpec[]): Promise<TabularFile> {
+  const head = await readHead(file);
+  if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) return readXlsx(file, spec);
+  if (head.length >= 4 && head[0] === 0xd0 && head[1] === 0xcf && head[2] === 0x11 && head[3] === 0xe0) {
     throw new BadRequest('UNSUPPORTED_FILE', 'This is an old Excel .xls file; save it as .xlsx or as CSV');
   }
-  return readCsv(buf, spec);
+  return readCsv(file, head, spec);
 }

@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import fs from 'node:fs';
 import ExcelJS from 'exceljs';
 import { BadRequest } from '../http/errors';
 import { ColumnSpec, TabularFile, TabularRow, mapHeader } from './csv';
@@ -24,8 +24,8 @@ export function cellText(v: unknown): string {
  * Streams the first sheet of an XLSX file row by row (exceljs' streaming reader), so a
  * 100,000-row sheet is never held as a whole workbook in memory.
  */
-export async function readXlsx(buf: Buffer, spec: ColumnSpec[]): Promise<TabularFile> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([buf]), {
+export async function readXlsx(file: string, spec: ColumnSpec[]): Promise<TabularFile> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(fs.createReadStream(file), {
     sharedStrings: 'cache',
     hyperlinks: 'ignore',
     styles: 'ignore',

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { parse } from 'csv-parse/sync';
@@ -177,5 +179,8 @@ describe('SKU import', () => {
     const missing = await upload(token, 'sku_code,name\nA,B\n');
     expect(missing.body.error.details.map((d: any) => d.column).sort()).toEqual(['temperature', 'weight_g']);
     expect(await skusOf(token)).toEqual([]);
+    // uploads are spooled to disk while they arrive and removed afterwards, refused or not
+    const spool = path.join(h.config.dataDir, 'uploads');
+    expect(fs.existsSync(spool) ? fs.readdirSync(spool) : []).toEqual([]);
   });
 });
