@@ -9,6 +9,7 @@ import { CaseUnit, KitComponentInput, SkuFields } from './catalog.model';
 import { createSku, getSku, listSkus, updateSku } from './skus.service';
 import { getImportReport, importSkus } from './sku-import.service';
 import { errorReport, skuTemplate } from './sku-import.files';
+import { renderSkuLabel } from './sku-label.service';
 
 const CATALOG_ROLES = ['admin', 'supervisor', 'operator', 'seller'] as const;
 const EDIT_ROLES = ['admin', 'supervisor', 'seller'] as const;
@@ -142,6 +143,27 @@ export function catalogRoutes(ctx: AppContext, registry: OpenAPIRegistry): Route
     params: z.object({ id: Id }),
     response: { status: 200, description: 'The SKU', schema: Sku },
     handler: async ({ params, caller }) => ({ body: await getSku(ctx, caller, params.id) }),
+  });
+  defineRoute(r, registry, {
+    method: 'get',
+    path: '/api/v1/skus/:id/label',
+    summary: 'The SKU barcode label as PDF (CJK font embedded) or printer bytes (ZPL, TSPL, ESC/POS)',
+    tag: 'catalog',
+    roles: CATALOG_ROLES,
+    params: z.object({ id: Id }),
+    query: z.object({
+      format: z.enum(['pdf', 'zpl', 'tspl', 'escpos']).default('pdf'),
+      size: z.enum(['60x40', '100x50']).default('60x40'),
+      copies: z.coerce.number().int().min(1).max(500).default(1),
+      dpi: z.enum(['203', '300']).default('203'),
+    }),
+    response: { status: 200, description: 'The label', contentTypes: ['application/pdf', 'application/x-zpl', 'application/x-tspl', 'application/x-escpos'] },
+    handler: async ({ params, query, caller, res }) => {
+      const label = await renderSkuLabel(ctx, caller, params.id, { format: query.format, size: query.size, copies: query.copies, dpi: Number(query.dpi) as 203 | 300 });
+      // Characters the printer cannot print were replaced visibly; say so rather than hide it.
+      if (label.warnings.length) res.setHeader('X-Label-Warnings', encodeURIComponent(label.warnings.map((w) => w.message).join('; ')).slice(0, 2000));
+      return { raw: { contentType: label.contentType, data: label.data, filename: label.filename } };
+    },
   });
   defineRoute(r, registry, {
     method: 'patch',

@@ -1,8 +1,38 @@
+import type { Knex } from 'knex';
 import type { Db } from '../db/knex';
 import { nowDb } from '../db/time';
 import { isUniqueViolation } from '../db/errors';
 import { hashPassword, randomPassword } from '../auth/passwords';
 import { metresToCm } from '../layout/layout.model';
+import { gtinCheckDigit } from '../../printers/barcode-check';
+
+type Stamp = { created_at: string; updated_at: string };
+
+/** A few products per co-op across the three temperature classes, with valid EAN-13s, and a gift box kit. */
+async function seedProducts(trx: Knex.Transaction, orangeCoop: number, kiwiFarm: number, stamp: Stamp) {
+  const products: Array<[number, string, string, string, number, string, number | null, boolean]> = [
+    [orangeCoop, 'QC-5KG', '赣南脐橙 5斤装 特级果', '果径75-80mm', 2600, 'ambient', 30, true],
+    [orangeCoop, 'QC-10KG', '赣南脐橙 10斤装 大果', '果径80-85mm', 5200, 'ambient', 30, true],
+    [orangeCoop, 'QC-JUICE', '脐橙鲜榨果汁 1L', '1L/瓶', 1100, 'chilled', 7, true],
+    [orangeCoop, 'QC-DRIED', '脐橙果干 200g', '200g/袋', 230, 'ambient', 270, false],
+    [kiwiFarm, 'KW-1KG', '眉县徐香猕猴桃 1kg', '12-15个', 1100, 'chilled', 20, true],
+    [kiwiFarm, 'KW-3KG', '眉县红心猕猴桃 3kg', '30-36个', 3200, 'chilled', 20, true],
+    [kiwiFarm, 'KW-FROZEN', '冷冻猕猴桃切片 500g', '500g/袋', 550, 'frozen', 180, true],
+  ];
+  let n = 0;
+  const ids: Record<string, number> = {};
+  for (const [owner, code, name, spec, weight, temperature, shelfLife, lot] of products) {
+    const [id] = await trx('skus').insert({ owner_id: owner, sku_code: code, name, spec, unit: '箱', weight_g: weight, temperature, shelf_life_days: shelfLife, lot_tracked: lot, origin: owner === orangeCoop ? '江西省赣州市信丰县' : '陕西省宝鸡市眉县', is_kit: false, status: 'active', ...stamp });
+    ids[code] = Number(id);
+    const payload = `69${String(20261123000 + ++n).slice(-10)}`;
+    await trx('sku_barcodes').insert({ owner_id: owner, sku_id: id, barcode: `${payload}${gtinCheckDigit(payload)}`, qty: 1, kind: 'ean13', position: 0 });
+  }
+  const [kit] = await trx('skus').insert({ owner_id: orangeCoop, sku_code: 'GIFT-BOX', name: '脐橙果干礼盒', spec: '5斤脐橙+果干2袋', unit: '盒', weight_g: 3200, temperature: 'ambient', shelf_life_days: 30, lot_tracked: false, origin: '江西省赣州市信丰县', is_kit: true, status: 'active', ...stamp });
+  await trx('kit_components').insert([
+    { kit_sku_id: kit, component_sku_id: ids['QC-5KG'], qty: 1 },
+    { kit_sku_id: kit, component_sku_id: ids['QC-DRIED'], qty: 2 },
+  ]);
+}
 
 /**
  * A demo hub for a first look: one warehouse with ambient, chilled and frozen zones laid out
@@ -64,7 +94,8 @@ export async function seedDemo(db: Db, print: (line: string) => void): Promise<b
     for (let i = 0; i < rows.length; i += 100) await trx('locations').insert(rows.slice(i, i + 100));
 
     const [orangeCoop] = await trx('owners').insert({ code: 'GNQC', name: '信丰县赣南脐橙专业合作社', contact_name: '刘建国', phone: '13907970001', status: 'active', ...stamp });
-    await trx('owners').insert({ code: 'MXMH', name: '眉县猕猴桃家庭农场', contact_name: '张秀英', phone: '13991700002', status: 'active', ...stamp });
+    const [kiwiFarm] = await trx('owners').insert({ code: 'MXMH', name: '眉县猕猴桃家庭农场', contact_name: '张秀英', phone: '13991700002', status: 'active', ...stamp });
+    await seedProducts(trx, Number(orangeCoop), Number(kiwiFarm), stamp);
     const [carrierId] = await trx('carriers').insert({ code: 'VILLAGE', name: '乡村配送', adapter: 'local', settings: JSON.stringify({ prefix: 'XC', rangeStart: 100000, rangeEnd: 999999 }), cold_chain: false, status: 'active', ...stamp });
 
     for (let i = 0; i < users.length; i++) {

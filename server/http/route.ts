@@ -113,8 +113,9 @@ export function defineRoute<B extends z.ZodType = z.ZodType, Q extends z.ZodType
     if (res.headersSent) return;
     const status = result?.status ?? spec.response.status;
     if (result?.raw) {
-      res.status(status).type(result.raw.contentType);
+      // attachment() guesses a type from the file name, so the declared type is set after it
       if (result.raw.filename) res.attachment(result.raw.filename);
+      res.status(status).type(result.raw.contentType);
       res.send(result.raw.data);
     } else if (result?.body === undefined) {
       res.status(status).end();

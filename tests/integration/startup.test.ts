@@ -66,6 +66,7 @@ test('first start creates the admin once and seeds a demo hub once, with working
     const temps = (await a('zones').distinct('temperature')).map((r: any) => r.temperature).sort();
     expect(temps).toEqual(['ambient', 'chilled', 'frozen']);
     expect((await a('owners').count({ n: '*' }))[0].n).toBe(2);
+    expect(Number((await a('skus').count({ n: '*' }))[0].n)).toBeGreaterThanOrEqual(8);
     const roles = (await a('users').select('role')).map((r: any) => r.role).sort();
     expect(roles).toEqual(['admin', 'carrier', 'operator', 'seller', 'supervisor']);
 
