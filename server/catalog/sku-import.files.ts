@@ -27,7 +27,11 @@ async function xlsx(sheetName: string, rows: unknown[][], textColumns: number[] 
 /** The SKU upload template: Chinese headers (the importer also takes the English names). */
 export async function skuTemplate(format: 'csv' | 'xlsx', withOwner: boolean) {
   const cols = TEMPLATE_HEADERS.filter(([k]) => withOwner || k !== 'owner_code');
-  const rows = [cols.map(([, zh]) => zh), cols.map(([k]) => TEMPLATE_EXAMPLE[k])];
+  const example = cols.map(([k]) => TEMPLATE_EXAMPLE[k]);
+  // A first cell starting with # makes the importer skip the row, so the example never
+  // becomes a product by accident; a seller deletes the "#示例" to use it.
+  example[0] = `#示例 ${example[0]}`.trim();
+  const rows = [cols.map(([, zh]) => zh), example];
   if (format === 'csv') return { contentType: 'text/csv; charset=utf-8', data: csv(rows), filename: 'sku-template.csv' };
   const textCols = cols.map(([k], i) => (k.includes('barcode') || k === 'sku_code' ? i : -1)).filter((i) => i >= 0);
   return { contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', data: await xlsx('商品', rows, textCols), filename: 'sku-template.xlsx' };

@@ -80,14 +80,14 @@ export async function presentMany(db: Tx, rows: SkuRow[]): Promise<SkuView[]> {
 /** The unit barcodes and case units a request asks for, checked and de-duplicated. */
 function collectBarcodes(input: { barcode?: string | null; barcodes?: string[]; cases?: Array<{ barcode: string; qty: number }> }) {
   const errors: Array<{ field: string; code: string; message: string }> = [];
-  const wanted: Array<{ barcode: string; qty: number; kind: string }> = [];
+  const wanted: Array<{ barcode: string; qty: number; kind: string; field: string }> = [];
   const seen = new Set<string>();
   const add = (raw: string, qty: number, field: string) => {
     const c = checkBarcode(raw);
     if (!c.ok) return errors.push({ field, code: 'invalid_barcode', message: c.reason });
     if (seen.has(c.code)) return errors.push({ field, code: 'duplicate_barcode', message: `barcode ${c.code} is given twice` });
     seen.add(c.code);
-    wanted.push({ barcode: c.code, qty, kind: c.kind });
+    wanted.push({ barcode: c.code, qty, kind: c.kind, field });
   };
   if (input.barcode) add(input.barcode, 1, 'barcode');
   (input.barcodes ?? []).forEach((b, i) => {
@@ -100,7 +100,7 @@ function collectBarcodes(input: { barcode?: string | null; barcodes?: string[]; 
 }
 
 /** Replaces a SKU's barcodes; a barcode already on another SKU of the owner is a 409. */
-async function setBarcodes(trx: Tx, ownerId: number, skuId: number, wanted: Array<{ barcode: string; qty: number; kind: string }>) {
+async function setBarcodes(trx: Tx, ownerId: number, skuId: number, wanted: Array<{ barcode: string; qty: number; kind: string; field: string }>) {
   if (wanted.length) {
     const taken = await trx('sku_barcodes')
       .join('skus', 'skus.id', 'sku_barcodes.sku_id')
@@ -112,7 +112,13 @@ async function setBarcodes(trx: Tx, ownerId: number, skuId: number, wanted: Arra
       throw new Conflict(
         'DUPLICATE_BARCODE',
         `Barcode ${taken[0].barcode} already belongs to SKU ${taken[0].sku_code}`,
-        taken.map((t: any) => ({ field: 'barcode', code: 'duplicate_barcode', message: `${t.barcode} belongs to ${t.sku_code}` })),
+        taken.map((t: any) => ({
+          field: wanted.find((w) => w.barcode === t.barcode)!.field,
+          code: 'duplicate_barcode',
+          message: `${t.barcode} belongs to ${t.sku_code}`,
+          barcode: t.barcode,
+          skuCode: t.sku_code,
+        })),
       );
     }
   }

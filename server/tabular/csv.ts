@@ -50,6 +50,11 @@ export function mapHeader(header: string[], spec: ColumnSpec[]): { index: Map<st
   return { index, ignored };
 }
 
+/** A row whose first cell starts with # is a note (the template's example row), not data. */
+export function isComment(cells: string[]): boolean {
+  return (cells[0] ?? '').trimStart().startsWith('#');
+}
+
 export function looksBinary(buf: Buffer): boolean {
   const n = Math.min(buf.length, 4096);
   for (let i = 0; i < n; i++) if (buf[i] === 0) return true;
@@ -90,7 +95,7 @@ export async function readCsv(file: string, head: Buffer, spec: ColumnSpec[]): P
       }
       if (next.done) return;
       const rec: string[] = next.value.record;
-      if (rec.every((v) => v === '')) continue;
+      if (rec.every((v) => v === '') || isComment(rec)) continue;
       const values: Record<string, string> = {};
       for (const [name, i] of index) values[name] = rec[i] ?? '';
       yield { row: next.value.info.lines, values };

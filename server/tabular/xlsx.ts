@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import ExcelJS from 'exceljs';
 import { BadRequest } from '../http/errors';
-import { ColumnSpec, TabularFile, TabularRow, mapHeader } from './csv';
+import { ColumnSpec, TabularFile, TabularRow, isComment, mapHeader } from './csv';
 
 /** A cell as the text a person sees in Excel (numbers without float noise, dates as YYYY-MM-DD). */
 export function cellText(v: unknown): string {
@@ -66,6 +66,7 @@ export async function readXlsx(file: string, spec: ColumnSpec[]): Promise<Tabula
       const next = await nextRow();
       if (next.done) return;
       const cells = next.value.values as unknown[];
+      if (isComment([cellText(cells[1])])) continue;
       const values: Record<string, string> = {};
       let any = false;
       for (const [name, i] of index) {

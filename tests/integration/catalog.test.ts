@@ -39,8 +39,9 @@ describe('SKUs', () => {
     expect((await create(sku({ skuCode: code, barcode }))).status).toBe(201);
     const dupCode = await create(sku({ skuCode: code }));
     expect([dupCode.status, dupCode.body.error.code]).toEqual([409, 'DUPLICATE']);
-    const dupBarcode = await create(sku({ barcode }));
+    const dupBarcode = await create(sku({ barcode: `X-${uid()}`, barcodes: [`Y-${uid()}`, barcode] }));
     expect([dupBarcode.status, dupBarcode.body.error.code]).toEqual([409, 'DUPLICATE_BARCODE']);
+    expect(dupBarcode.body.error.details[0]).toMatchObject({ field: 'barcodes.1', barcode, skuCode: code });
     const other = await makeOwner(h);
     expect((await create({ ...sku({ skuCode: code, barcode }), ownerId: other.id }, h.adminToken)).status).toBe(201);
   });

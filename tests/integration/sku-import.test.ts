@@ -34,7 +34,10 @@ describe('SKU import', () => {
     expect(template.headers['content-disposition']).toContain('sku-template.csv');
     const lines = template.text.replace(/^\ufeff/, '').trim().split(/\r\n/);
     expect(lines[0]).toBe('商品编码,商品名称,条码,规格,单位,重量(克),长(毫米),宽(毫米),高(毫米),温层,保质期(天),批次管理,产地,箱条码,箱规');
-    const filled = '\ufeff' + [lines[0], lines[1], 'KIWI-1KG,眉县猕猴桃 1kg,KW-001,12个装,盒,1100,,,,冷藏,20,否,陕西省宝鸡市眉县,,'].join('\r\n');
+    expect(lines[1]).toMatch(/^#示例 QC-5KG,/);
+    // uploaded untouched, the template creates nothing: its example row is marked as a note
+    expect((await upload(token, template.text)).body).toMatchObject({ created: 0, errors: [] });
+    const filled = '\ufeff' + [lines[0], lines[1].replace('#示例 ', ''), 'KIWI-1KG,眉县猕猴桃 1kg,KW-001,12个装,盒,1100,,,,冷藏,20,否,陕西省宝鸡市眉县,,'].join('\r\n');
     const first = await upload(token, filled);
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ created: 2, updated: 0, unchanged: 0, errors: [], dryRun: false });

@@ -1,7 +1,7 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { api, type Me } from './api';
 import { useI18n } from './i18n';
-import { PAGES, type PageDef } from './pages';
+import { matchPage, type PageDef } from './pages';
 import { navigate, pathnameOf, useLocation } from './router';
 import { getToken, rememberReturnPath, ROLES, updateUser, useSessionUser, type Role, type SessionUser } from './session';
 import { Shell } from './components/Shell';
@@ -12,10 +12,17 @@ import { OwnersPage } from './pages/OwnersPage';
 import { LocationsPage } from './pages/LocationsPage';
 import { UsersPage } from './pages/UsersPage';
 import { JobsPage } from './pages/JobsPage';
+import { SkusPage } from './pages/SkusPage';
+import { SkuFormPage } from './pages/SkuForm';
+import { SkuImportPage } from './pages/SkuImport';
 
-const VIEWS: Record<PageDef['name'], (props: { user: SessionUser }) => ReactNode> = {
+const VIEWS: Record<PageDef['name'], (props: { user: SessionUser; params: Record<string, string> }) => ReactNode> = {
   home: HomePage,
   owners: OwnersPage,
+  skus: SkusPage,
+  skuNew: SkuFormPage,
+  skuImport: SkuImportPage,
+  skuEdit: SkuFormPage,
   locations: LocationsPage,
   users: UsersPage,
   jobs: JobsPage,
@@ -68,13 +75,13 @@ export function App() {
   if (onLogin) return user ? null : <LoginPage />;
   if (!user) return null;
 
-  const page = PAGES.find((p) => p.path === pathname);
+  const match = matchPage(pathname);
   let body: ReactNode;
-  if (!page) body = <Problem text={t('error.notFound')} />;
-  else if (!page.roles.includes(user.role)) body = <Problem text={t('error.forbidden')} />;
+  if (!match) body = <Problem text={t('error.notFound')} />;
+  else if (!match.page.roles.includes(user.role)) body = <Problem text={t('error.forbidden')} />;
   else {
-    const View = VIEWS[page.name];
-    body = <View key={page.name} user={user} />;
+    const View = VIEWS[match.page.name];
+    body = <View key={pathname} user={user} params={match.params} />;
   }
   return (
     <Shell user={user} pathname={pathname}>

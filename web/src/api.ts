@@ -7,6 +7,8 @@ export interface ErrorDetail {
   field: string;
   code: string;
   message: string;
+  /** File-level import problems name a column of the file instead of a field. */
+  column?: string;
 }
 
 export class ApiError extends Error {
@@ -51,7 +53,9 @@ function toApiError(status: number, body: unknown): ApiError {
   const e = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | null)?.error;
   if (e && typeof e.code === 'string') {
     const details = Array.isArray(e.details)
-      ? (e.details as ErrorDetail[]).filter((d) => d && typeof d.message === 'string').map((d) => ({ field: String(d.field ?? ''), code: String(d.code ?? ''), message: d.message }))
+      ? (e.details as ErrorDetail[])
+          .filter((d) => d && typeof d.message === 'string')
+          .map((d) => ({ field: String(d.field ?? ''), code: String(d.code ?? ''), message: d.message, ...(typeof d.column === 'string' ? { column: d.column } : {}) }))
       : [];
     return new ApiError(status, e.code, typeof e.message === 'string' ? e.message : e.code, details);
   }
@@ -131,6 +135,47 @@ export function upload<T>(path: string, file: Blob, opts: UploadOptions): Promis
   });
 }
 
+/** The file name a download response suggests (`Content-Disposition`), or the fallback. */
+function filenameOf(disposition: string | null, fallback: string): string {
+  if (!disposition) return fallback;
+  const star = /filename\*\s*=\s*(?:[\w-]+'[\w-]*')?([^;]+)/i.exec(disposition);
+  if (star) {
+    try {
+      return decodeURIComponent(star[1].trim().replace(/^"|"$/g, ''));
+    } catch {
+      // fall through to the plain name
+    }
+  }
+  const plain = /filename\s*=\s*"?([^";]+)"?/i.exec(disposition);
+  return plain ? plain[1].trim() : fallback;
+}
+
+/** A file the API sends (template, error report, label PDF), fetched with the bearer token. */
+export async function fetchFile(path: string, opts: { query?: Record<string, QueryValue>; fallbackName: string }): Promise<{ blob: Blob; filename: string }> {
+  const token = getToken();
+  let res: Response;
+  try {
+    res = await fetch(withQuery(path, opts.query), { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+  } catch (e) {
+    throw new ApiError(0, 'NETWORK_ERROR', (e as Error)?.message ?? 'network error');
+  }
+  if (!res.ok) throw handle(res.status, parseJson(await res.text()), !!token);
+  return { blob: await res.blob(), filename: filenameOf(res.headers.get('Content-Disposition'), opts.fallbackName) };
+}
+
+/** Hands a fetched file to the browser as a download. */
+export function saveFile(blob: Blob, filename: string): void {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  a.style.display = 'none';
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
 // --- the resources the web app uses ---
 
 export interface LoginResult {
@@ -185,6 +230,54 @@ export interface ImportResult {
   encoding: string;
   ignoredColumns: string[];
   dryRun: boolean;
+}
+
+export type SkuStatus = 'active' | 'inactive';
+
+export interface Sku {
+  id: number;
+  ownerId: number;
+  skuCode: string;
+  name: string;
+  barcode: string | null;
+  barcodes: string[];
+  cases: Array<{ barcode: string; qty: number }>;
+  spec: string | null;
+  unit: string | null;
+  weightG: number;
+  lengthMm: number | null;
+  widthMm: number | null;
+  heightMm: number | null;
+  temperature: Temperature;
+  shelfLifeDays: number | null;
+  lotTracked: boolean;
+  origin: string | null;
+  kit: boolean;
+  components: Array<{ skuId: number; skuCode: string; qty: number }>;
+  status: SkuStatus;
+  createdAt: string | null;
+  updatedAt: string | null;
+}
+
+export interface SkuImportError {
+  row: number;
+  column: string | null;
+  code: string;
+  message: string;
+  messageZh: string;
+}
+
+export interface SkuImportResult {
+  created: number;
+  updated: number;
+  unchanged: number;
+  errors: SkuImportError[];
+  errorCount: number;
+  errorsTruncated: boolean;
+  encoding: string;
+  ignoredColumns: string[];
+  dryRun: boolean;
+  reportId: string;
 }
 
 export interface User {

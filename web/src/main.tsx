@@ -4,6 +4,10 @@ import { I18nProvider } from './i18n';
 import { App } from './App';
 import './styles/base.css';
 import './styles/layout.css';
+import './styles/login.css';
+import './styles/products.css';
+import './styles/sku-form.css';
+import './styles/sku-import.css';
 
 const root = document.getElementById('root');
 if (root) {

@@ -3,18 +3,52 @@ import type { Role } from './session';
 
 /** The pages of the app and which roles may open them (the navigation shows only those). */
 export interface PageDef {
-  name: 'home' | 'owners' | 'locations' | 'users' | 'jobs';
+  name: 'home' | 'owners' | 'skus' | 'skuNew' | 'skuImport' | 'skuEdit' | 'locations' | 'users' | 'jobs';
+  /** A `:id` part matches a number, handed to the page as `params.id`. */
   path: string;
   label: MessageKey;
   roles: Role[];
+  /** Reached from its list page, not from the navigation or Home. */
+  sub?: true;
 }
+
+const STAFF_AND_SELLER: Role[] = ['admin', 'supervisor', 'seller'];
 
 export const PAGES: PageDef[] = [
   { name: 'home', path: '/', label: 'nav.home', roles: ['admin', 'supervisor', 'operator', 'seller', 'carrier'] },
   { name: 'owners', path: '/owners', label: 'nav.owners', roles: ['admin', 'supervisor', 'operator'] },
+  { name: 'skus', path: '/skus', label: 'nav.skus', roles: ['admin', 'supervisor', 'operator', 'seller'] },
+  { name: 'skuNew', path: '/skus/new', label: 'skuForm.newTitle', roles: STAFF_AND_SELLER, sub: true },
+  { name: 'skuImport', path: '/skus/import', label: 'skuImport.title', roles: STAFF_AND_SELLER, sub: true },
+  { name: 'skuEdit', path: '/skus/:id', label: 'skuForm.editTitle', roles: ['admin', 'supervisor', 'operator', 'seller'], sub: true },
   { name: 'locations', path: '/locations', label: 'nav.locations', roles: ['admin', 'supervisor', 'operator'] },
   { name: 'users', path: '/users', label: 'nav.users', roles: ['admin', 'supervisor'] },
   { name: 'jobs', path: '/jobs', label: 'nav.jobs', roles: ['admin', 'supervisor'] },
 ];
 
-export const pagesFor = (role: Role): PageDef[] => PAGES.filter((p) => p.roles.includes(role));
+/** The pages a role sees in the navigation and on Home. */
+export const pagesFor = (role: Role): PageDef[] => PAGES.filter((p) => !p.sub && p.roles.includes(role));
+
+export interface Match {
+  page: PageDef;
+  params: Record<string, string>;
+}
+
+/** The page for a pathname; exact paths win over `:id` patterns. */
+export function matchPage(pathname: string): Match | null {
+  const exact = PAGES.find((p) => p.path === pathname);
+  if (exact) return { page: exact, params: {} };
+  const parts = pathname.split('/');
+  for (const page of PAGES) {
+    const pattern = page.path.split('/');
+    if (!page.path.includes(':') || pattern.length !== parts.length) continue;
+    const params: Record<string, string> = {};
+    const ok = pattern.every((seg, i) => {
+      if (!seg.startsWith(':')) return seg === parts[i];
+      params[seg.slice(1)] = parts[i];
+      return /^\d{1,15}$/.test(parts[i]);
+    });
+    if (ok) return { page, params };
+  }
+  return null;
+}

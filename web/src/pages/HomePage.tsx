@@ -7,6 +7,7 @@ import { ErrorBox, Link, PageTitle } from '../components/ui';
 
 const CARD_TEXT: Partial<Record<string, MessageKey>> = {
   owners: 'home.ownersCard',
+  skus: 'home.skusCard',
   locations: 'home.locationsCard',
   users: 'home.usersCard',
   jobs: 'home.jobsCard',
@@ -62,6 +63,38 @@ function MyOwner() {
   );
 }
 
+/** A seller's first steps: products usually come from a spreadsheet. */
+function SellerGuide() {
+  const { t } = useI18n();
+  return (
+    <section className="panel guide" data-testid="seller-guide" aria-labelledby="guide-title">
+      <h2 id="guide-title">{t('guide.title')}</h2>
+      <ol className="guide-steps">
+        <li>
+          <strong>{t('guide.step1')}</strong>
+          <span>{t('guide.step1Text')}</span>
+        </li>
+        <li>
+          <strong>{t('guide.step2')}</strong>
+          <span>{t('guide.step2Text')}</span>
+        </li>
+        <li>
+          <strong>{t('guide.step3')}</strong>
+          <span>{t('guide.step3Text')}</span>
+        </li>
+      </ol>
+      <div className="button-row">
+        <Link to="/skus/import" className="btn btn-primary btn-big" data-testid="guide-upload">
+          {t('guide.start')}
+        </Link>
+        <Link to="/skus/new" className="btn btn-big" data-testid="guide-new">
+          {t('guide.one')}
+        </Link>
+      </div>
+    </section>
+  );
+}
+
 export function HomePage({ user }: { user: SessionUser }) {
   const { t } = useI18n();
   const cards = pagesFor(user.role).filter((p) => p.name !== 'home');
@@ -69,6 +102,7 @@ export function HomePage({ user }: { user: SessionUser }) {
     <section>
       <PageTitle>{t('home.welcome', { name: user.displayName || user.username })}</PageTitle>
       <p className="lead">{t(`home.${user.role}`)}</p>
+      {user.role === 'seller' && <SellerGuide />}
       {cards.length > 0 && (
         <ul className="cards">
           {cards.map((p) => (

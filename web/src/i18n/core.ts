@@ -1,8 +1,6 @@
-import { createContext, createElement, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+/** The shell, login, home and the staff pages (owners, locations, users, jobs), in English and Chinese. */
 
-/** Every visible string of the web app, in English and Chinese (zh-CN). */
-
-const en = {
+export const coreEn = {
   'app.name': 'Origin WMS',
   'app.skip': 'Skip to content',
   'lang.switch': '中文',
@@ -52,8 +50,8 @@ const en = {
   'home.welcome': 'Welcome, {name}',
   'home.admin': 'Set up owners, locations and users, and watch background jobs.',
   'home.supervisor': 'Manage owners, locations and users, and keep background jobs moving.',
-  'home.operator': 'Look up owners and locations. Receiving, picking and packing screens come next.',
-  'home.seller': 'Your co-operative or shop as the warehouse knows it.',
+  'home.operator': 'Look up owners, products and locations. Receiving, picking and packing screens come next.',
+  'home.seller': 'Register your products with the warehouse, one by one or from an Excel file.',
   'home.carrier': 'Manifests of parcels handed over to you will appear here in a later version.',
   'home.ownersCard': 'Sellers, co-ops and farms whose stock the hub keeps.',
   'home.locationsCard': 'Zones, bins and the pick walk; import from a spreadsheet.',
@@ -146,9 +144,7 @@ const en = {
   'jstatus.failed': 'Failed',
 };
 
-export type MessageKey = keyof typeof en;
-
-const zh: Record<MessageKey, string> = {
+export const coreZh: Record<keyof typeof coreEn, string> = {
   'app.name': '产地仓 WMS',
   'app.skip': '跳到正文',
   'lang.switch': 'English',
@@ -198,8 +194,8 @@ const zh: Record<MessageKey, string> = {
   'home.welcome': '欢迎，{name}',
   'home.admin': '设置货主、库位和用户，查看后台任务。',
   'home.supervisor': '管理货主、库位和用户，处理后台任务。',
-  'home.operator': '查询货主和库位。收货、拣货、打包页面即将推出。',
-  'home.seller': '仓库中登记的您的合作社或店铺。',
+  'home.operator': '查询货主、商品和库位。收货、拣货、打包页面即将推出。',
+  'home.seller': '在仓库登记您的商品：逐个添加，或用 Excel 表格批量上传。',
   'home.carrier': '交接给您的包裹交接单将在后续版本中显示在这里。',
   'home.ownersCard': '在本仓存货的卖家、合作社和农场。',
   'home.locationsCard': '库区、库位和拣货路线；可从表格导入。',
@@ -291,110 +287,3 @@ const zh: Record<MessageKey, string> = {
   'jstatus.done': '已完成',
   'jstatus.failed': '失败',
 };
-
-/** Chinese wording for API error codes; English shows the API's own message. */
-const zhErrors: Record<string, string> = {
-  INVALID_CREDENTIALS: '用户名或密码错误',
-  RATE_LIMITED: '登录失败次数过多，请 15 分钟后再试或联系主管',
-  TOKEN_EXPIRED: '登录已过期，请重新登录',
-  INVALID_TOKEN: '登录已失效，请重新登录',
-  FORBIDDEN: '您的角色无权执行此操作',
-  DUPLICATE: '已存在相同的编码或用户名',
-  VALIDATION_FAILED: '有字段填写不正确',
-  PAYLOAD_TOO_LARGE: '文件太大',
-};
-
-const WITH_DETAIL = new Set(['DUPLICATE', 'FORBIDDEN']);
-
-const zhDetailCodes: Record<string, string> = {
-  too_small: '不能为空或太短',
-  too_big: '太长或太大',
-  invalid_format: '格式不正确',
-  invalid_type: '类型不正确',
-  invalid_value: '取值不正确',
-  unknown_field: '未知字段',
-  required: '必填',
-};
-
-export type Lang = 'en' | 'zh';
-const dictionaries: Record<Lang, Record<MessageKey, string>> = { en, zh };
-const LANG_KEY = 'wms.lang';
-
-export function initialLang(): Lang {
-  try {
-    const saved = localStorage.getItem(LANG_KEY);
-    if (saved === 'en' || saved === 'zh') return saved;
-  } catch {
-    // no storage: fall through to the browser's preference
-  }
-  const prefs = navigator.languages?.length ? navigator.languages : [navigator.language];
-  const first = prefs.find((l) => /^(zh|en)\b/i.test(l));
-  return first && /^zh/i.test(first) ? 'zh' : 'en';
-}
-
-export type TFunction = (key: MessageKey, params?: Record<string, string | number>) => string;
-
-export function translate(lang: Lang, key: MessageKey, params?: Record<string, string | number>): string {
-  const text = dictionaries[lang][key] ?? en[key];
-  return params ? text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m)) : text;
-}
-
-/** An API error as the user should read it. */
-export function errorText(lang: Lang, err: { code?: string; message: string }): string {
-  if (err.code === 'NETWORK_ERROR') return translate(lang, 'error.network');
-  if (lang === 'zh' && err.code && zhErrors[err.code]) {
-    return WITH_DETAIL.has(err.code) ? `${zhErrors[err.code]}（${err.message}）` : zhErrors[err.code];
-  }
-  return err.message;
-}
-
-export function detailText(lang: Lang, d: { code: string; message: string }): string {
-  if (lang === 'zh' && zhDetailCodes[d.code]) return `${zhDetailCodes[d.code]}（${d.message}）`;
-  return d.message;
-}
-
-interface I18n {
-  lang: Lang;
-  setLang: (lang: Lang) => void;
-  t: TFunction;
-  /** Dates as the chosen language writes them. */
-  date: (iso: string | null | undefined) => string;
-}
-
-const I18nContext = createContext<I18n | null>(null);
-
-export function I18nProvider({ children }: { children: ReactNode }) {
-  const [lang, setLangState] = useState<Lang>(initialLang);
-  const setLang = useCallback((l: Lang) => {
-    setLangState(l);
-    try {
-      localStorage.setItem(LANG_KEY, l);
-    } catch {
-      // the choice then lasts for this page only
-    }
-  }, []);
-  useEffect(() => {
-    document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
-    document.title = translate(lang, 'app.name');
-  }, [lang]);
-  const value = useMemo<I18n>(() => {
-    const fmt = new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' });
-    return {
-      lang,
-      setLang,
-      t: (key, params) => translate(lang, key, params),
-      date: (iso) => {
-        if (!iso) return '';
-        const d = new Date(iso);
-        return Number.isNaN(d.getTime()) ? iso : fmt.format(d);
-      },
-    };
-  }, [lang, setLang]);
-  return createElement(I18nContext.Provider, { value }, children);
-}
-
-export function useI18n(): I18n {
-  const ctx = useContext(I18nContext);
-  if (!ctx) throw new Error('useI18n outside I18nProvider');
-  return ctx;
-}
