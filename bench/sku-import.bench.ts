@@ -11,7 +11,7 @@ import { machine, peakRssMb, startProcess, tempDir } from './lib/processes';
  * `npm run bench -- sku-import [--rows N] [--mysql URL]`: a generated CSV of N SKUs (default
  * 100,000) imported through POST /api/v1/skus/import on the real server, beside a plain batched
  * knex insert of the same rows into the same tables, measured in the same run. Prints rows/s
- * and the server's peak RSS. Without --mysql only SQLite is measured.
+ * and the server's peak RSS, medians of --repeat runs (3). Without --mysql only SQLite is measured.
  */
 const TEMPS = ['常温', '冷藏', '冷冻'];
 
@@ -81,6 +81,16 @@ async function plainInsert(database: { kind: 'sqlite' | 'mysql'; url: string; sq
   }
 }
 
+async function dropDatabase(url: string) {
+  const u = new URL(url);
+  const admin = createDb({ kind: 'mysql', url: `${u.protocol}//${u.username ? u.username + '@' : ''}${u.host}/mysql` });
+  try {
+    await admin.raw(`DROP DATABASE IF EXISTS \`${u.pathname.slice(1)}\``);
+  } finally {
+    await admin.destroy();
+  }
+}
+
 async function importThroughServer(env: Record<string, string>, csv: Buffer) {
   const password = 'bench-admin-password';
   const server = await startProcess('server/main.ts', { WMS_DATA_DIR: tempDir('wms-bench-'), WMS_ADMIN_PASSWORD: password, WMS_DEMO: '0', WMS_UPLOAD_LIMIT_MB: '64', ...env });
@@ -107,8 +117,9 @@ async function importThroughServer(env: Record<string, string>, csv: Buffer) {
 export async function main(args: string[]) {
   const opt = (n: string) => (args.indexOf(`--${n}`) >= 0 ? args[args.indexOf(`--${n}`) + 1] : undefined);
   const rows = Number(opt('rows') ?? 100_000);
+  const repeat = Number(opt('repeat') ?? 3);
   const mysql = opt('mysql');
-  console.log(`sku-import benchmark — ${rows} rows, ${new Date().toISOString()}`);
+  console.log(`sku-import benchmark — ${rows} rows, median of ${repeat} interleaved runs, ${new Date().toISOString()}`);
   console.log(`machine: ${machine()}`);
   const csv = generateCsv(rows);
   console.log(`file: ${(csv.length / 1024 / 1024).toFixed(1)} MB CSV (UTF-8, Chinese headers and names, EAN-13 barcodes)`);
@@ -122,24 +133,34 @@ export async function main(args: string[]) {
     importDb.pathname = `${u.pathname}_import`;
     const plainDb = new URL(mysql);
     plainDb.pathname = `${u.pathname}_plain`;
-    for (const db of [importDb, plainDb]) {
-      const admin = createDb({ kind: 'mysql', url: `${u.protocol}//${u.username ? u.username + '@' : ''}${u.host}/mysql` });
-      await admin.raw(`DROP DATABASE IF EXISTS \`${db.pathname.slice(1)}\``);
-      await admin.destroy();
-    }
     targets.push({ name: 'MariaDB', env: { DATABASE_URL: importDb.toString() }, database: { kind: 'mysql', url: plainDb.toString() } });
   }
 
   console.log('');
-  console.log('| database | import rows/s | re-import (unchanged) rows/s | plain batched insert rows/s | import ÷ plain | server peak RSS MB |');
+  console.log('| database | import rows/s | re-import (unchanged) rows/s | plain batched insert rows/s | import ÷ plain | server peak RSS MB (worst run) |');
   console.log('|---|---:|---:|---:|---:|---:|');
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   for (const t of targets) {
-    const plainSeconds = await plainInsert(t.database, rows);
-    const r = await importThroughServer(t.env, csv);
-    if (r.first.body.created !== rows) throw new Error(`expected ${rows} created, got ${JSON.stringify(r.first.body).slice(0, 300)}`);
-    if (r.second.body.unchanged !== rows) throw new Error(`expected ${rows} unchanged on re-import`);
+    const plain: number[] = [];
+    const first: number[] = [];
+    const again: number[] = [];
+    const rss: number[] = [];
+    // Interleaved, fresh database and server each time: this VM's speed drifts by a third
+    // between minutes, and a single sample of each side says little.
+    for (let i = 0; i < repeat; i++) {
+      if (t.database.kind === 'sqlite') fs.rmSync(t.database.sqliteFile!, { force: true });
+      else await dropDatabase(t.database.url);
+      if (t.env.DATABASE_URL) await dropDatabase(t.env.DATABASE_URL);
+      plain.push(await plainInsert(t.database, rows));
+      const r = await importThroughServer(t.env, csv);
+      if (r.first.body.created !== rows) throw new Error(`expected ${rows} created, got ${JSON.stringify(r.first.body).slice(0, 300)}`);
+      if (r.second.body.unchanged !== rows) throw new Error(`expected ${rows} unchanged on re-import`);
+      first.push(r.first.seconds);
+      again.push(r.second.seconds);
+      rss.push(r.peakRss);
+    }
     const rate = (s: number) => Math.round(rows / s);
-    console.log(`| ${t.name} | ${rate(r.first.seconds)} | ${rate(r.second.seconds)} | ${rate(plainSeconds)} | ${(plainSeconds / r.first.seconds).toFixed(2)} | ${r.peakRss} |`);
+    console.log(`| ${t.name} | ${rate(median(first))} | ${rate(median(again))} | ${rate(median(plain))} | ${(median(plain) / median(first)).toFixed(2)} | ${Math.max(...rss)} |`);
   }
   if (sqliteFile && fs.existsSync(sqliteFile)) fs.rmSync(path.dirname(sqliteFile), { recursive: true, force: true });
 }

@@ -4,6 +4,8 @@ import type { Tx } from '../db/knex';
 import type { Caller } from '../auth/principal';
 import { inTransaction } from '../db/transaction';
 import { nowDb } from '../db/time';
+import { insertReturningIds } from '../db/insert';
+import { collectGarbage } from '../util/gc';
 import { audit } from '../audit';
 import { BadRequest, NotFound } from '../http/errors';
 import { readTabular } from '../tabular';
@@ -12,6 +14,7 @@ import { ParsedSkuRow, RowError, SKU_COLUMNS, parseSkuRow } from './sku-import.c
 
 const BATCH = 500;
 const MAX_ERRORS_RETURNED = 10_000;
+const GC_EVERY_BATCHES = 100; // 50,000 rows
 
 interface Pending {
   row: number;
@@ -82,9 +85,13 @@ export async function importSkus(
         knownOwners.add(id);
         if (!(await trx('skus').where({ owner_id: id }).first('id'))) emptyOwners.add(id);
       };
-      const seenCodes = new Map<string, number>();
-      const seenBarcodes = new Map<string, { row: number; skuCode: string }>();
+      // In-file duplicates, per owner: code → row and barcode → row (row numbers only, to keep a
+      // 100,000-row file's bookkeeping small).
+      const seenCodes = new Map<number, Map<string, number>>();
+      const seenBarcodes = new Map<number, Map<string, number>>();
+      const seenFor = (m: Map<number, Map<string, number>>, owner: number) => m.get(owner) ?? m.set(owner, new Map()).get(owner)!;
       let batch: Pending[] = [];
+      let batches = 0;
 
       for await (const { row, values } of sheet.rows) {
         const { parsed, errors: rowErrors } = parseSkuRow(row, values);
@@ -106,26 +113,26 @@ export async function importSkus(
           continue;
         }
         await noteOwner(ownerId);
-        const codeKey = `${ownerId}:${parsed.fields.skuCode}`;
-        const firstRow = seenCodes.get(codeKey);
+        const codes = seenFor(seenCodes, ownerId);
+        const barcodes = seenFor(seenBarcodes, ownerId);
+        const firstRow = codes.get(parsed.fields.skuCode);
         if (firstRow) {
           errors.push({ row, column: 'sku_code', code: 'duplicate_in_file', message: `SKU ${parsed.fields.skuCode} appears already in row ${firstRow}`, messageZh: `商品编码${parsed.fields.skuCode}与第${firstRow}行重复` });
           continue;
         }
-        const clash = [parsed.barcode?.code, parsed.caseUnit?.code]
-          .filter((b): b is string => !!b)
-          .map((b) => ({ b, prior: seenBarcodes.get(`${ownerId}:${b}`) }))
-          .find((x) => x.prior);
+        const clash = [parsed.barcode?.code, parsed.caseUnit?.code].find((b) => b && barcodes.has(b));
         if (clash) {
-          errors.push({ row, column: 'barcode', code: 'duplicate_in_file', message: `barcode ${clash.b} is already used in row ${clash.prior!.row} (SKU ${clash.prior!.skuCode})`, messageZh: `条码${clash.b}已在第${clash.prior!.row}行使用（商品${clash.prior!.skuCode}）` });
+          const prior = barcodes.get(clash);
+          errors.push({ row, column: 'barcode', code: 'duplicate_in_file', message: `barcode ${clash} is already used in row ${prior}`, messageZh: `条码${clash}已在第${prior}行使用` });
           continue;
         }
-        seenCodes.set(codeKey, row);
-        for (const b of [parsed.barcode?.code, parsed.caseUnit?.code]) if (b) seenBarcodes.set(`${ownerId}:${b}`, { row, skuCode: parsed.fields.skuCode });
+        codes.set(parsed.fields.skuCode, row);
+        for (const b of [parsed.barcode?.code, parsed.caseUnit?.code]) if (b) barcodes.set(b, row);
         batch.push({ row, ownerId, parsed });
         if (batch.length >= BATCH) {
           await applyBatch(trx, batch, result, errors, emptyOwners);
           batch = [];
+          if (++batches % GC_EVERY_BATCHES === 0) collectGarbage();
         }
       }
       if (batch.length) await applyBatch(trx, batch, result, errors, emptyOwners);
@@ -224,11 +231,11 @@ async function applyBatch(trx: Tx, batch: Pending[], result: SkuImportResult, er
 
 /** New SKUs of one owner: one insert for the SKUs, one look-up of their ids, one for barcodes. */
 async function insertFresh(trx: Tx, ownerId: number, fresh: Pending[], now: string): Promise<void> {
-  await trx('skus').insert(
+  const ids = await insertReturningIds<string>(
+    trx,
+    'skus',
     fresh.map((r) => ({ owner_id: ownerId, sku_code: r.parsed.fields.skuCode, ...toColumns(r.parsed.fields), is_kit: false, status: 'active', created_at: now, updated_at: now })),
-  );
-  const ids = new Map<string, number>(
-    (await trx('skus').where({ owner_id: ownerId }).whereIn('sku_code', fresh.map((r) => r.parsed.fields.skuCode)).select('id', 'sku_code')).map((s: any) => [s.sku_code, Number(s.id)]),
+    { column: 'sku_code', scope: { owner_id: ownerId } },
   );
   const barcodeRows = fresh.flatMap((r) => {
     const skuId = ids.get(r.parsed.fields.skuCode)!;
