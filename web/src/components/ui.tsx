@@ -136,3 +136,37 @@ export function ListFooter({ loading, empty, hasMore, onMore }: { loading: boole
 export function Badge({ tone, children }: { tone: 'ok' | 'warn' | 'bad' | 'info' | 'cold' | 'frozen' | 'plain'; children: ReactNode }) {
   return <span className={`badge badge-${tone}`}>{children}</span>;
 }
+
+/** A labelled list filter: "all" plus the given options, each shown through the dictionary. */
+export function FilterSelect<V extends string>({
+  id,
+  testId,
+  label,
+  value,
+  options,
+  optionLabel,
+  onChange,
+}: {
+  id: string;
+  testId: string;
+  label: string;
+  value: V | '';
+  options: readonly V[];
+  optionLabel: (v: V) => string;
+  onChange: (v: V | '') => void;
+}) {
+  const { t } = useI18n();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} data-testid={testId} value={value} onChange={(e) => onChange(e.target.value as V | '')}>
+        <option value="">{t('common.all')}</option>
+        {options.map((v) => (
+          <option key={v} value={v}>
+            {optionLabel(v)}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { api, ApiError, JOB_STATUSES, type Job, type JobStatus } from '../api';
 import { useI18n } from '../i18n';
 import { usePaged } from '../usePaged';
-import { Badge, ErrorBox, ListFooter, Notice, PageTitle, TableWrap } from '../components/ui';
+import { Badge, ErrorBox, FilterSelect, ListFooter, Notice, PageTitle, TableWrap } from '../components/ui';
 
 const TONE: Record<JobStatus, 'ok' | 'warn' | 'bad' | 'info' | 'plain'> = {
   pending: 'plain',
@@ -39,17 +39,7 @@ export function JobsPage() {
     <section>
       <PageTitle>{t('jobs.title')}</PageTitle>
       <div className="filters">
-        <div className="field">
-          <label htmlFor="jobs-status">{t('jobs.status')}</label>
-          <select id="jobs-status" data-testid="jobs-status" value={status} onChange={(e) => setStatus(e.target.value as JobStatus | '')}>
-            <option value="">{t('common.all')}</option>
-            {JOB_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {t(`jstatus.${s}`)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <FilterSelect id="jobs-status" testId="jobs-status" label={t('jobs.status')} value={status} options={JOB_STATUSES} optionLabel={(s) => t(`jstatus.${s}`)} onChange={setStatus} />
       </div>
       <ErrorBox error={error ?? list.error} />
       <Notice>{done}</Notice>

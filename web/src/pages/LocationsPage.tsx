@@ -1,9 +1,9 @@
 import { useState, type FormEvent } from 'react';
-import { LOCATION_TYPES, TEMPERATURES, type Location } from '../api';
+import { LOCATION_TYPES, TEMPERATURES, type Location, type LocationType, type Temperature } from '../api';
 import { useI18n } from '../i18n';
 import { isManager, type SessionUser } from '../session';
 import { usePaged } from '../usePaged';
-import { Badge, ErrorBox, ListFooter, PageTitle, TableWrap } from '../components/ui';
+import { Badge, ErrorBox, FilterSelect, ListFooter, PageTitle, TableWrap } from '../components/ui';
 import { LocationForm } from './LocationForm';
 import { LocationImport } from './LocationImport';
 
@@ -24,28 +24,8 @@ function FilterBar({ value, onChange }: { value: Filters; onChange: (f: Filters)
   };
   return (
     <form className="filters" onSubmit={submit} role="search" aria-label={t('locations.filters')}>
-      <div className="field">
-        <label htmlFor="f-temp">{t('locations.temperature')}</label>
-        <select id="f-temp" data-testid="filter-temperature" value={value.temperature} onChange={(e) => onChange({ ...value, temperature: e.target.value })}>
-          <option value="">{t('common.all')}</option>
-          {TEMPERATURES.map((v) => (
-            <option key={v} value={v}>
-              {t(`temp.${v}`)}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor="f-type">{t('locations.type')}</label>
-        <select id="f-type" data-testid="filter-type" value={value.type} onChange={(e) => onChange({ ...value, type: e.target.value })}>
-          <option value="">{t('common.all')}</option>
-          {LOCATION_TYPES.map((v) => (
-            <option key={v} value={v}>
-              {t(`ltype.${v}`)}
-            </option>
-          ))}
-        </select>
-      </div>
+      <FilterSelect id="f-temp" testId="filter-temperature" label={t('locations.temperature')} value={value.temperature as Temperature | ''} options={TEMPERATURES} optionLabel={(v) => t(`temp.${v}`)} onChange={(temperature) => onChange({ ...value, temperature })} />
+      <FilterSelect id="f-type" testId="filter-type" label={t('locations.type')} value={value.type as LocationType | ''} options={LOCATION_TYPES} optionLabel={(v) => t(`ltype.${v}`)} onChange={(type) => onChange({ ...value, type })} />
       <div className="field field-grow">
         <label htmlFor="f-q">{t('locations.searchCode')}</label>
         <input id="f-q" type="search" data-testid="filter-q" value={q} onChange={(e) => setQ(e.target.value)} maxLength={64} />

@@ -1,12 +1,14 @@
 import { Fragment, useEffect, useRef, useState, type FormEvent } from 'react';
-import { TEMPERATURES, type Owner, type Sku } from '../api';
+import { TEMPERATURES, type Owner, type Sku, type SkuStatus, type Temperature } from '../api';
 import { useI18n } from '../i18n';
 import type { SessionUser } from '../session';
 import { usePaged } from '../usePaged';
-import { Badge, ErrorBox, Link, ListFooter, PageTitle, TableWrap } from '../components/ui';
+import { Badge, ErrorBox, FilterSelect, Link, ListFooter, PageTitle, TableWrap } from '../components/ui';
 import { OwnerSelect, ownerLabel, useOwners } from '../components/OwnerSelect';
 import { LabelPrint } from '../components/LabelPrint';
 import { cleanCode } from './skuDraft';
+
+const SKU_STATUSES: readonly SkuStatus[] = ['active', 'inactive'];
 
 export const TEMP_TONE = { ambient: 'plain', chilled: 'cold', frozen: 'frozen' } as const;
 
@@ -88,25 +90,8 @@ function SearchBar({ value, onChange, owners, staff }: { value: Filters; onChang
           <OwnerSelect id="f-owner" testId="filter-owner" owners={owners} value={value.ownerId} emptyLabel={t('skus.allOwners')} onChange={(ownerId) => onChange({ ...value, ownerId })} />
         </div>
       )}
-      <div className="field">
-        <label htmlFor="f-temp">{t('skus.temperature')}</label>
-        <select id="f-temp" data-testid="filter-temperature" value={value.temperature} onChange={(e) => onChange({ ...value, temperature: e.target.value })}>
-          <option value="">{t('common.all')}</option>
-          {TEMPERATURES.map((v) => (
-            <option key={v} value={v}>
-              {t(`temp.${v}`)}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor="f-status">{t('skus.status')}</label>
-        <select id="f-status" data-testid="filter-status" value={value.status} onChange={(e) => onChange({ ...value, status: e.target.value })}>
-          <option value="">{t('common.all')}</option>
-          <option value="active">{t('status.active')}</option>
-          <option value="inactive">{t('status.inactive')}</option>
-        </select>
-      </div>
+      <FilterSelect id="f-temp" testId="filter-temperature" label={t('skus.temperature')} value={value.temperature as Temperature | ''} options={TEMPERATURES} optionLabel={(v) => t(`temp.${v}`)} onChange={(temperature) => onChange({ ...value, temperature })} />
+      <FilterSelect id="f-status" testId="filter-status" label={t('skus.status')} value={value.status as SkuStatus | ''} options={SKU_STATUSES} optionLabel={(v) => t(`status.${v}`)} onChange={(status) => onChange({ ...value, status })} />
     </form>
   );
 }
