@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
-import { buildWeb, ROOT, startServer, type RunningServer } from './server';
+import { apiJson, buildWeb, logInThroughPage, pathname, ROOT, startServer, type RunningServer } from './server';
 
 const ADMIN_PASSWORD = 'browser-admin-pass-1';
 const SHOTS = path.join(ROOT, 'tests/artifacts/screenshots');
@@ -14,16 +14,7 @@ let browser: Browser;
 let adminToken: string;
 const contexts: BrowserContext[] = [];
 
-async function apiCall<T>(method: string, p: string, body?: unknown, token = adminToken): Promise<T> {
-  const res = await fetch(server.baseUrl + p, {
-    method,
-    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = await res.json();
-  if (!res.ok) throw new Error(`${method} ${p} → ${res.status} ${JSON.stringify(json)}`);
-  return json as T;
-}
+const apiCall = <T>(method: string, p: string, body?: unknown, token = adminToken) => apiJson<T>(server.baseUrl, method, p, body, token);
 
 async function newPage(opts: BrowserContextOptions = {}): Promise<Page> {
   const ctx = await browser.newContext({ locale: 'en-US', ...opts });
@@ -33,15 +24,8 @@ async function newPage(opts: BrowserContextOptions = {}): Promise<Page> {
   return page;
 }
 
-async function logIn(page: Page, username: string, password: string): Promise<void> {
-  await page.goto(server.baseUrl + '/login');
-  await page.getByTestId('login-username').fill(username);
-  await page.getByTestId('login-password').fill(password);
-  await page.getByTestId('login-password').press('Enter');
-  await page.getByTestId('whoami').waitFor();
-}
+const logIn = (page: Page, username: string, password: string) => logInThroughPage(page, server.baseUrl, username, password);
 
-const pathname = (page: Page) => new URL(page.url()).pathname;
 
 beforeAll(async () => {
   buildWeb();

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
-import { buildWeb, ROOT, startServer, type RunningServer } from './server';
+import { apiJson, buildWeb, logInThroughPage, pathname, ROOT, startServer, type RunningServer } from './server';
 
 /** The seller portal: products uploaded from the template, corrected, created by hand and found by scanning. */
 
@@ -21,16 +21,7 @@ let adminToken: string;
 let tmp: string;
 const contexts: BrowserContext[] = [];
 
-async function apiCall<T>(method: string, p: string, body?: unknown, token = adminToken): Promise<T> {
-  const res = await fetch(server.baseUrl + p, {
-    method,
-    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = await res.json();
-  if (!res.ok) throw new Error(`${method} ${p} → ${res.status} ${JSON.stringify(json)}`);
-  return json as T;
-}
+const apiCall = <T>(method: string, p: string, body?: unknown, token = adminToken) => apiJson<T>(server.baseUrl, method, p, body, token);
 
 /** An EAN-13 with the right check digit, from 12 digits. */
 function ean13(payload: string): string {
@@ -68,15 +59,8 @@ async function newPage(opts: BrowserContextOptions = {}): Promise<Page> {
   return page;
 }
 
-async function logIn(page: Page, username: string, password: string): Promise<void> {
-  await page.goto(server.baseUrl + '/login');
-  await page.getByTestId('login-username').fill(username);
-  await page.getByTestId('login-password').fill(password);
-  await page.getByTestId('login-password').press('Enter');
-  await page.getByTestId('whoami').waitFor();
-}
+const logIn = (page: Page, username: string, password: string) => logInThroughPage(page, server.baseUrl, username, password);
 
-const pathname = (page: Page) => new URL(page.url()).pathname;
 const text = async (page: Page, testId: string) => ((await page.getByTestId(testId).textContent()) ?? '').replace(/\s+/g, ' ').trim();
 const noSidewaysScroll = async (page: Page, width: number) => expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
 

@@ -69,3 +69,26 @@ export async function startServer(adminPassword: string): Promise<RunningServer>
     },
   };
 }
+
+/** A JSON call to the running server's API, throwing on any non-2xx answer. */
+export async function apiJson<T>(baseUrl: string, method: string, p: string, body?: unknown, token?: string): Promise<T> {
+  const res = await fetch(baseUrl + p, {
+    method,
+    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await res.json();
+  if (!res.ok) throw new Error(`${method} ${p} → ${res.status} ${JSON.stringify(json)}`);
+  return json as T;
+}
+
+/** Logs in through the real login page, as a person would (Enter submits). */
+export async function logInThroughPage(page: import('playwright-core').Page, baseUrl: string, username: string, password: string): Promise<void> {
+  await page.goto(baseUrl + '/login');
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-password').press('Enter');
+  await page.getByTestId('whoami').waitFor();
+}
+
+export const pathname = (page: import('playwright-core').Page) => new URL(page.url()).pathname;
