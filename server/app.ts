@@ -14,6 +14,8 @@ import { jobRoutes } from './jobs/jobs.routes';
 import { auditRoutes } from './audit/audit.routes';
 import { healthRoutes } from './health/health.routes';
 import { catalogRoutes } from './catalog/catalog.routes';
+import { inboundRoutes } from './inbound/inbound.routes';
+import { inventoryRoutes } from './inventory/inventory.routes';
 
 const WEB_DIST = path.resolve(__dirname, '../web/dist');
 
@@ -31,7 +33,7 @@ export function createApp(ctx: AppContext): Express {
   api.use(express.json({ limit: ctx.config.jsonLimit, type: ['application/json', 'application/*+json'] }));
   api.use(authMiddleware(ctx));
   api.use(idempotency(ctx));
-  for (const routes of [healthRoutes, authRoutes, ownerRoutes, layoutRoutes, catalogRoutes, jobRoutes, auditRoutes]) {
+  for (const routes of [healthRoutes, authRoutes, ownerRoutes, layoutRoutes, catalogRoutes, inboundRoutes, inventoryRoutes, jobRoutes, auditRoutes]) {
     api.use(routes(ctx, registry));
   }
   const document = generateDocument(registry, ctx.config.version);

@@ -1,0 +1,89 @@
+import type { Tx } from '../db/knex';
+import { nowDb } from '../db/time';
+import { BusinessRule } from '../http/errors';
+import type { Caller } from '../auth/principal';
+
+/**
+ * The only code that changes stock figures. Each change is a conditional atomic update of one
+ * inventory row plus one append-only ledger row, in the caller's transaction, so on_hand always
+ * equals the sum of the ledger and no concurrent request can drive a figure below zero.
+ */
+export type MovementKind = 'receipt' | 'putaway' | 'move' | 'adjustment' | 'count' | 'pick' | 'ship' | 'putback';
+
+export interface StockKey {
+  ownerId: number;
+  skuId: number;
+  lotId: number;
+  locationId: number;
+}
+
+export interface MovementMeta {
+  kind: MovementKind;
+  reason?: string | null;
+  refType?: string | null;
+  refId?: string | number | null;
+  moveGroup?: string | null;
+}
+
+async function ledger(trx: Tx, caller: Caller, key: StockKey, qtyDelta: number, meta: MovementMeta, at: string): Promise<number> {
+  const p = caller.principal;
+  const [id] = await trx('stock_movements').insert({
+    at,
+    owner_id: key.ownerId,
+    sku_id: key.skuId,
+    lot_id: key.lotId,
+    location_id: key.locationId,
+    qty_delta: qtyDelta,
+    kind: meta.kind,
+    reason: meta.reason ?? null,
+    ref_type: meta.refType ?? null,
+    ref_id: meta.refId == null ? null : String(meta.refId),
+    move_group: meta.moveGroup ?? null,
+    user_id: p.userId,
+    api_key_id: p.apiKeyId,
+    actor: p.name,
+    request_id: caller.requestId,
+  });
+  return Number(id);
+}
+
+/** Adds units at a location (creating the row on first use). Returns the ledger row id. */
+export async function addStock(trx: Tx, caller: Caller, key: StockKey, qty: number, meta: MovementMeta): Promise<number> {
+  if (!Number.isInteger(qty) || qty <= 0) throw new Error(`addStock needs a positive whole quantity, got ${qty}`);
+  const now = nowDb();
+  await trx('inventory')
+    .insert({ owner_id: key.ownerId, sku_id: key.skuId, lot_id: key.lotId, location_id: key.locationId, on_hand: qty, allocated: 0, updated_at: now })
+    .onConflict(['location_id', 'sku_id', 'lot_id'])
+    .merge({ on_hand: trx.raw('?? + ?', ['inventory.on_hand', qty]), updated_at: now });
+  return ledger(trx, caller, key, qty, meta, now);
+}
+
+/**
+ * Takes units that are on hand and not allocated. The condition is part of the UPDATE, so two
+ * requests racing for the last units cannot both succeed.
+ */
+export async function takeStock(trx: Tx, caller: Caller, key: StockKey, qty: number, meta: MovementMeta): Promise<number> {
+  if (!Number.isInteger(qty) || qty <= 0) throw new Error(`takeStock needs a positive whole quantity, got ${qty}`);
+  const now = nowDb();
+  const n = await trx('inventory')
+    .where({ location_id: key.locationId, sku_id: key.skuId, lot_id: key.lotId })
+    .andWhereRaw('on_hand - allocated >= ?', [qty])
+    .update({ on_hand: trx.raw('on_hand - ?', [qty]), updated_at: now });
+  if (n !== 1) {
+    const row = await trx('inventory').where({ location_id: key.locationId, sku_id: key.skuId, lot_id: key.lotId }).first('on_hand', 'allocated');
+    const available = row ? row.on_hand - row.allocated : 0;
+    throw new BusinessRule('INSUFFICIENT_STOCK', `Only ${available} available here (on hand ${row?.on_hand ?? 0}, allocated ${row?.allocated ?? 0}); ${qty} requested`, [
+      { field: 'qty', code: 'insufficient', message: `available ${available}`, available },
+    ]);
+  }
+  return ledger(trx, caller, key, -qty, meta, now);
+}
+
+/** Moves units between two locations as one ledger pair sharing a move group. */
+export async function moveStock(trx: Tx, caller: Caller, from: StockKey, toLocationId: number, qty: number, meta: MovementMeta): Promise<string> {
+  if (from.locationId === toLocationId) throw new BusinessRule('SAME_LOCATION', 'From and to are the same location');
+  const group = meta.moveGroup ?? `${from.locationId}-${toLocationId}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+  await takeStock(trx, caller, from, qty, { ...meta, moveGroup: group });
+  await addStock(trx, caller, { ...from, locationId: toLocationId }, qty, { ...meta, moveGroup: group });
+  return group;
+}
