@@ -152,13 +152,20 @@ export async function resolveStockAt(trx: Tx, caller: Caller, ref: StockRef, loc
   let ownerId = ref.ownerId ?? visibleOwnerId(caller.principal) ?? undefined;
   if (!ownerId) {
     const code = (ref.barcode ?? ref.skuCode ?? '').trim();
-    const owners = await trx('inventory')
-      .join('skus', 'skus.id', 'inventory.sku_id')
-      .leftJoin('sku_barcodes', 'sku_barcodes.sku_id', 'skus.id')
-      .where('inventory.location_id', location.id)
-      .andWhere('inventory.on_hand', '>', 0)
-      .andWhere((w) => w.where('sku_barcodes.barcode', code).orWhere('skus.sku_code', code))
-      .distinct('inventory.owner_id');
+    const ownersHere = (withStock: boolean) => {
+      const q = trx('inventory')
+        .join('skus', 'skus.id', 'inventory.sku_id')
+        .leftJoin('sku_barcodes', 'sku_barcodes.sku_id', 'skus.id')
+        .where('inventory.location_id', location.id)
+        .andWhere((w) => w.where('sku_barcodes.barcode', code).orWhere('skus.sku_code', code))
+        .distinct('inventory.owner_id');
+      if (withStock) q.andWhere('inventory.on_hand', '>', 0);
+      return q;
+    };
+    // Whose stock it is: those with units here; failing that, whoever had a row here (so a
+    // request that lost the race for the last units is told "only 0 available").
+    let owners = await ownersHere(true);
+    if (owners.length === 0) owners = await ownersHere(false);
     if (owners.length === 0) throw new BusinessRule('NOT_AT_LOCATION', `Nothing with code ${code} is at ${location.code}`);
     if (owners.length > 1) throw new BusinessRule('AMBIGUOUS_ITEM', `${code} at ${location.code} belongs to several owners: name the owner`);
     ownerId = Number(owners[0].owner_id);
@@ -166,10 +173,11 @@ export async function resolveStockAt(trx: Tx, caller: Caller, ref: StockRef, loc
   const { sku, perScan } = await resolveItem(trx, ownerId, ref);
   let lot = ref.lotNo !== undefined && ref.lotNo !== null ? await findLot(trx, sku.id, ref.lotNo) : null;
   if (!lot) {
-    // No lot named: the one lot of this SKU at the location, or the first to expire.
+    // No lot named: of this SKU's lots here, those with stock first, then the first to expire
+    // (an emptied row still names its lot, so a late request is told "only 0 available").
     const here = await trx('inventory').join('lots', 'lots.id', 'inventory.lot_id')
-      .where({ 'inventory.location_id': location.id, 'inventory.sku_id': sku.id }).andWhere('inventory.on_hand', '>', 0)
-      .orderByRaw('lots.expires_at is null, lots.expires_at').select('lots.*');
+      .where({ 'inventory.location_id': location.id, 'inventory.sku_id': sku.id })
+      .orderByRaw('inventory.on_hand > 0 desc, lots.expires_at is null, lots.expires_at').select('lots.*');
     if (ref.lotNo) throw new BusinessRule('UNKNOWN_LOT', `${sku.sku_code} has no lot ${ref.lotNo}`);
     if (!here.length) throw new BusinessRule('NOT_AT_LOCATION', `${sku.sku_code} is not at ${location.code}`);
     lot = here[0];

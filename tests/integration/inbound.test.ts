@@ -1,5 +1,6 @@
 import { Harness, bearer, startHarness, uid } from '../helpers/harness';
 import { freshEan, makeHub, makeSku } from '../helpers/stock';
+import { pdfToPngs, zbar } from '../helpers/printing';
 
 let h: Harness;
 beforeAll(async () => {
@@ -158,7 +159,6 @@ test('expiring stock is listed soonest first; the lot label scans back to the lo
     res.on('end', () => cb(null, Buffer.concat(chunks)));
   });
   expect(label.status).toBe(200);
-  const { pdfToPngs, zbar } = await import('../helpers/printing');
   expect(zbar(pdfToPngs(label.body, 203)[0])).toContain(`CODE-128:LOT${a.body.lot.id}`);
   // and a scan of the lot label names the lot in a move
   const mv = await h.http.post('/api/v1/inventory/moves').set(bearer(hub.operator)).send({ barcode: `LOT${a.body.lot.id}`, fromLocationCode: hub.dock, toLocationCode: hub.ambient[0], qty: 1 });
