@@ -7,6 +7,7 @@ import { Id, ListQuery, pageOf, z } from '../http/zod';
 import { ADJUSTMENT_REASONS, adjustStock, expiringStock, inventoryTotals, ledgerOf, listInventory, moveInventory } from './inventory.service';
 import { suggestPutaway } from './putaway.service';
 import { listLots, renderLotLabel, setLotHold } from './lots.service';
+import { createCount, decideCount, getCount, listCounts, submitCount } from './counts.service';
 
 const STAFF = ['admin', 'supervisor', 'operator'] as const;
 const READERS = [...STAFF, 'seller'] as const;
@@ -192,5 +193,76 @@ export function inventoryRoutes(ctx: AppContext, registry: OpenAPIRegistry): Rou
       return { raw: { contentType: label.contentType, data: label.data, filename: label.filename } };
     },
   });
+  const CountTask = z
+    .object({
+      id: z.number(),
+      locationCode: z.string(),
+      status: z.enum(['open', 'submitted', 'approved', 'rejected']),
+      createdAt: z.string().nullable(),
+      submittedAt: z.string().nullable(),
+      submittedBy: z.string().nullable(),
+      decidedAt: z.string().nullable(),
+      decidedBy: z.string().nullable(),
+      lines: z.array(z.object({ ownerId: z.number(), skuCode: z.string(), skuName: z.string(), lotNo: z.string(), expectedQty: z.number(), countedQty: z.number(), variance: z.number() })).nullable().openapi({ description: 'null for the counter (blind count) and while open' }),
+    })
+    .openapi('CountTask');
+  const CountId = z.object({ id: Id });
+  defineRoute(r, registry, {
+    method: 'post',
+    path: '/api/v1/counts',
+    summary: 'Create a blind cycle count task for a location',
+    tag: 'inventory',
+    roles: ['admin', 'supervisor'],
+    body: z.object({ locationCode: Code }).strict(),
+    response: { status: 201, description: 'The task', schema: CountTask },
+    handler: async ({ body, caller }) => ({ body: await createCount(ctx, caller, body.locationCode) }),
+  });
+  defineRoute(r, registry, {
+    method: 'get',
+    path: '/api/v1/counts',
+    summary: 'Count tasks (the newest 200)',
+    tag: 'inventory',
+    roles: STAFF,
+    query: z.object({ status: z.enum(['open', 'submitted', 'approved', 'rejected']).optional() }),
+    response: { status: 200, description: 'Tasks', schema: pageOf(CountTask) },
+    handler: async ({ query, caller }) => ({ body: await listCounts(ctx, caller, query.status) }),
+  });
+  defineRoute(r, registry, {
+    method: 'get',
+    path: '/api/v1/counts/:id',
+    summary: 'One count task (an operator never sees expected quantities)',
+    tag: 'inventory',
+    roles: STAFF,
+    params: CountId,
+    response: { status: 200, description: 'The task', schema: CountTask },
+    handler: async ({ params, caller }) => ({ body: await getCount(ctx, caller, params.id) }),
+  });
+  defineRoute(r, registry, {
+    method: 'post',
+    path: '/api/v1/counts/:id/submit',
+    summary: 'Submit what was counted (once); what is not listed counts as 0',
+    tag: 'inventory',
+    roles: STAFF,
+    params: CountId,
+    body: z.object({ lines: z.array(z.object({ ...Item, qty: z.number().int().min(0).max(1_000_000) }).strict()).max(1000) }).strict(),
+    response: { status: 200, description: 'The task', schema: CountTask },
+    handler: async ({ params, body, caller }) => {
+      body.lines.forEach(needsItem);
+      return { body: await submitCount(ctx, caller, params.id, body.lines) };
+    },
+  });
+  for (const [action, approve] of [['approve', true], ['reject', false]] as const) {
+    defineRoute(r, registry, {
+      method: 'post',
+      path: `/api/v1/counts/:id/${action}`,
+      summary: approve ? 'Approve: post each variance through the ledger' : 'Reject: a recount is needed',
+      tag: 'inventory',
+      roles: ['admin', 'supervisor'],
+      params: CountId,
+      body: z.object({ note: z.string().max(200).optional() }).strict(),
+      response: { status: 200, description: 'The task', schema: CountTask },
+      handler: async ({ params, body, caller }) => ({ body: await decideCount(ctx, caller, params.id, approve, body.note) }),
+    });
+  }
   return r;
 }
