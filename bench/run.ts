@@ -4,8 +4,9 @@
  */
 import * as http from './http.bench';
 import * as skuImport from './sku-import.bench';
+import * as scan from './scan.bench';
 
-const BENCHES: Record<string, { main(args: string[]): Promise<void> }> = { http, 'sku-import': skuImport };
+const BENCHES: Record<string, { main(args: string[]): Promise<void> }> = { http, 'sku-import': skuImport, scan };
 
 async function run() {
   const [name, ...args] = process.argv.slice(2);

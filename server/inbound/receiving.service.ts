@@ -26,8 +26,8 @@ function presentSkuBrief(s: any) {
   return { id: Number(s.id), skuCode: s.sku_code, name: s.name, spec: s.spec ?? null, lotTracked: !!s.lot_tracked, temperature: s.temperature };
 }
 
-async function receive(trx: any, caller: Caller, ownerId: number, input: ReceiptInput, ref: { asnId?: number }) {
-  const { sku, perScan } = await resolveItem(trx, ownerId, input);
+async function receive(trx: any, caller: Caller, ownerId: number, input: ReceiptInput, ref: { asnId?: number }, item?: { sku: any; perScan: number }) {
+  const { sku, perScan } = item ?? (await resolveItem(trx, ownerId, input));
   const units = input.qty * perScan;
   if (units > MAX_UNITS) throw new BusinessRule('QTY_TOO_LARGE', `${units} units in one receipt is beyond a sane bound (${MAX_UNITS})`);
   const location = await findLocation(trx, input.locationCode);
@@ -47,12 +47,13 @@ export async function receiveOnAsn(ctx: AppContext, caller: Caller, asnId: numbe
     const asn = await loadAsn(trx, caller, asnId, true);
     if (asn.status === 'closed') throw new Conflict('ASN_CLOSED', `ASN ${asn.reference} is closed`);
     if (asn.status === 'received') throw new Conflict('ASN_RECEIVED', `ASN ${asn.reference} is complete; reopen is not possible, receive without ASN instead`);
-    const { sku } = await resolveItem(trx, asn.owner_id, input);
+    const item = await resolveItem(trx, asn.owner_id, input);
+    const { sku } = item;
     const lines = await trx('asn_lines').where({ asn_id: asnId, sku_id: sku.id });
     const lotNo = (input.lotNo ?? '').trim();
     const line = lines.find((l: any) => l.lot_no && l.lot_no === lotNo) ?? lines.find((l: any) => !l.lot_no) ?? lines[0];
     if (!line) throw new BusinessRule('NOT_ON_ASN', `${sku.sku_code} ${sku.name} is not on ASN ${asn.reference}`);
-    const result = await receive(trx, caller, asn.owner_id, input, { asnId });
+    const result = await receive(trx, caller, asn.owner_id, input, { asnId }, item);
     await trx('asn_lines').where({ id: line.id }).update({ received_qty: trx.raw('received_qty + ?', [result.units]) });
     if (asn.status === 'announced') await trx('asns').where({ id: asnId }).update({ status: 'receiving', updated_at: nowDb() });
     const fresh = await presentAsn(trx, await trx('asns').where({ id: asnId }).first());
