@@ -40,7 +40,9 @@ function needsItem(body: { barcode?: string; skuCode?: string }) {
   if (!body.barcode && !body.skuCode) throw new ValidationFailed([{ field: 'skuCode', code: 'required', message: 'give skuCode or scan a barcode' }]);
 }
 
-const MoveBody = z.object({ ...Item, fromLocationCode: Code, toLocationCode: Code, qty: Qty, override: z.boolean().optional() }).strict();
+const MoveBody = z
+  .object({ ...Item, fromLocationCode: Code, toLocationCode: Code, qty: Qty.openapi({ description: 'units (unlike receipts, where qty counts scans of the barcode)' }), override: z.boolean().optional() })
+  .strict();
 const MoveResult = z.object({ moveGroup: z.string(), skuCode: z.string(), lotNo: z.string(), qty: z.number(), from: Stock, to: Stock }).openapi('MoveResult');
 
 export function inventoryRoutes(ctx: AppContext, registry: OpenAPIRegistry): Router {
@@ -154,7 +156,7 @@ export function inventoryRoutes(ctx: AppContext, registry: OpenAPIRegistry): Rou
     summary: 'Lots with production and expiry dates and hold status',
     tag: 'inventory',
     roles: READERS,
-    query: ListQuery.extend({ ownerId: Id.optional(), skuCode: z.string().max(64).optional(), status: z.enum(['released', 'hold']).optional() }),
+    query: ListQuery.extend({ ownerId: Id.optional(), skuCode: z.string().max(64).optional(), lotNo: z.string().max(64).optional(), status: z.enum(['released', 'hold']).optional() }),
     response: { status: 200, description: 'Lots', schema: pageOf(Lot) },
     handler: async ({ query, caller }) => ({ body: await listLots(ctx, caller, query) }),
   });

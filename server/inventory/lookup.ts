@@ -15,11 +15,15 @@ export interface LocationRow {
 
 /** A location by the code on its label (unique within the hub's warehouse). */
 export async function findLocation(trx: Tx, code: string, field = 'locationCode'): Promise<LocationRow> {
-  const row = await trx('locations')
-    .join('zones', 'zones.id', 'locations.zone_id')
-    .where('locations.code', code.trim())
-    .andWhere('locations.status', 'active')
-    .first('locations.id', 'locations.code', 'locations.type', 'locations.x_cm', 'locations.y_cm', 'zones.temperature', 'zones.code as zone_code');
+  const find = (exact: boolean) =>
+    trx('locations')
+      .join('zones', 'zones.id', 'locations.zone_id')
+      .where((w) => (exact ? w.where('locations.code', code.trim()) : w.whereRaw('lower(locations.code) = ?', [code.trim().toLowerCase()])))
+      .andWhere('locations.status', 'active')
+      .first('locations.id', 'locations.code', 'locations.type', 'locations.x_cm', 'locations.y_cm', 'zones.temperature', 'zones.code as zone_code');
+  // Exact first (uses the index); then ignoring case, as MySQL's collation already does, so a
+  // code typed in lower case finds the same location on SQLite too.
+  const row = (await find(true)) ?? (await find(false));
   if (!row) throw new BusinessRule('UNKNOWN_LOCATION', `No location "${code}"`, [{ field, code: 'unknown_location', message: `no location ${code}` }]);
   return row;
 }

@@ -18,12 +18,13 @@ async function loadLot(db: any, caller: Caller, id: number) {
   return row;
 }
 
-export async function listLots(ctx: AppContext, caller: Caller, f: PageParams & { ownerId?: number; skuCode?: string; status?: string }) {
+export async function listLots(ctx: AppContext, caller: Caller, f: PageParams & { ownerId?: number; skuCode?: string; lotNo?: string; status?: string }) {
   const q = ctx.db('lots').join('skus', 'skus.id', 'lots.sku_id').select('lots.*', 'skus.sku_code');
   whereOwner(q, caller.principal, 'lots.owner_id');
   if (f.ownerId) q.where('lots.owner_id', f.ownerId);
   if (f.skuCode) q.where('skus.sku_code', f.skuCode);
   if (f.status) q.where('lots.status', f.status);
+  if (f.lotNo !== undefined) q.where('lots.lot_no', f.lotNo);
   const page = await paginate<any>(q, f, 'lots.id');
   return { items: page.items.map((r) => ({ ...presentLot(r), skuCode: r.sku_code })), nextCursor: page.nextCursor };
 }

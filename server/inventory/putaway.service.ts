@@ -35,9 +35,9 @@ export async function suggestPutaway(ctx: AppContext, caller: Caller, ref: Stock
     .filter((c) => c.id !== from.id)
     .map((c) => {
       const o = occupancy.get(c.id);
+      // same SKU, empty, or (2) holding other SKUs: not offered, to keep one SKU per location
       const rank = o?.hasSku ? 0 : !o ? 1 : 2;
-      const reason = rank === 0 ? 'same_sku' : rank === 1 ? 'empty' : 'shared';
-      return { c, rank, reason, d: distance(from, c) };
+      return { c, rank, reason: rank === 0 ? 'same_sku' : 'empty', d: distance(from, c) };
     })
     .filter((x) => x.rank < 2)
     .sort((a, b) => a.rank - b.rank || a.d - b.d || (a.c.type === 'pick' ? -1 : 1));

@@ -107,6 +107,11 @@ test('putaway suggests a location of the right temperature, same SKU first, then
   const s2 = await h.http.get('/api/v1/putaway/suggestion').query({ barcode: sku.barcode, fromLocationCode: hub.dock }).set(bearer(hub.operator));
   expect(s2.body).toMatchObject({ locationCode: hub.ambient[2], reason: 'same_sku', qty: 6 });
 
+  // a location code typed in lower case is the same location, on SQLite as on MariaDB
+  const lower = await h.http.get('/api/v1/putaway/suggestion').query({ barcode: sku.barcode, fromLocationCode: hub.dock.toLowerCase() }).set(bearer(hub.operator));
+  expect(lower.body.locationCode).toBe(hub.ambient[2]);
+  const lots = await h.http.get('/api/v1/lots').query({ skuCode: sku.skuCode, lotNo: 'L1' }).set(bearer(hub.seller));
+  expect(lots.body.items.map((l: any) => l.lotNo)).toEqual(['L1']);
   const sf = await h.http.get('/api/v1/putaway/suggestion').query({ barcode: frozenSku.barcode, fromLocationCode: hub.dock }).set(bearer(hub.operator));
   expect(sf.body.locationCode).toBe(hub.frozen[0]);
   const wrong = await h.http.post('/api/v1/putaway').set(bearer(hub.operator)).send({ barcode: frozenSku.barcode, fromLocationCode: hub.dock, toLocationCode: hub.ambient[1], qty: 1 });

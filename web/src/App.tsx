@@ -15,6 +15,7 @@ import { JobsPage } from './pages/JobsPage';
 import { SkusPage } from './pages/SkusPage';
 import { SkuFormPage } from './pages/SkuForm';
 import { SkuImportPage } from './pages/SkuImport';
+import { TerminalApp } from './terminal/TerminalApp';
 
 const VIEWS: Record<PageDef['name'], (props: { user: SessionUser; params: Record<string, string> }) => ReactNode> = {
   home: HomePage,
@@ -26,6 +27,10 @@ const VIEWS: Record<PageDef['name'], (props: { user: SessionUser; params: Record
   locations: LocationsPage,
   users: UsersPage,
   jobs: JobsPage,
+  terminal: TerminalApp,
+  termReceive: TerminalApp,
+  termPutaway: TerminalApp,
+  termMove: TerminalApp,
 };
 
 function Problem({ text }: { text: string }) {
@@ -76,6 +81,8 @@ export function App() {
   if (!user) return null;
 
   const match = matchPage(pathname);
+  // The scanner terminal is full screen: its own compact header, no office navigation.
+  if (match?.page.terminal && match.page.roles.includes(user.role)) return <TerminalApp user={user} params={match.params} />;
   let body: ReactNode;
   if (!match) body = <Problem text={t('error.notFound')} />;
   else if (!match.page.roles.includes(user.role)) body = <Problem text={t('error.forbidden')} />;

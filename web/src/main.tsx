@@ -8,6 +8,8 @@ import './styles/login.css';
 import './styles/products.css';
 import './styles/sku-form.css';
 import './styles/sku-import.css';
+import './styles/terminal.css';
+import './styles/terminal-screens.css';
 
 const root = document.getElementById('root');
 if (root) {

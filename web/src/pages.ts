@@ -3,16 +3,19 @@ import type { Role } from './session';
 
 /** The pages of the app and which roles may open them (the navigation shows only those). */
 export interface PageDef {
-  name: 'home' | 'owners' | 'skus' | 'skuNew' | 'skuImport' | 'skuEdit' | 'locations' | 'users' | 'jobs';
+  name: 'home' | 'owners' | 'skus' | 'skuNew' | 'skuImport' | 'skuEdit' | 'locations' | 'users' | 'jobs' | 'terminal' | 'termReceive' | 'termPutaway' | 'termMove';
   /** A `:id` part matches a number, handed to the page as `params.id`. */
   path: string;
   label: MessageKey;
   roles: Role[];
   /** Reached from its list page, not from the navigation or Home. */
   sub?: true;
+  /** A scanner-terminal screen: full screen, without the office header and navigation. */
+  terminal?: true;
 }
 
 const STAFF_AND_SELLER: Role[] = ['admin', 'supervisor', 'seller'];
+const FLOOR: Role[] = ['admin', 'supervisor', 'operator'];
 
 export const PAGES: PageDef[] = [
   { name: 'home', path: '/', label: 'nav.home', roles: ['admin', 'supervisor', 'operator', 'seller', 'carrier'] },
@@ -24,6 +27,10 @@ export const PAGES: PageDef[] = [
   { name: 'locations', path: '/locations', label: 'nav.locations', roles: ['admin', 'supervisor', 'operator'] },
   { name: 'users', path: '/users', label: 'nav.users', roles: ['admin', 'supervisor'] },
   { name: 'jobs', path: '/jobs', label: 'nav.jobs', roles: ['admin', 'supervisor'] },
+  { name: 'terminal', path: '/terminal', label: 'nav.terminal', roles: FLOOR, terminal: true },
+  { name: 'termReceive', path: '/terminal/receive', label: 'term.receive', roles: FLOOR, sub: true, terminal: true },
+  { name: 'termPutaway', path: '/terminal/putaway', label: 'term.putaway', roles: FLOOR, sub: true, terminal: true },
+  { name: 'termMove', path: '/terminal/move', label: 'term.move', roles: FLOOR, sub: true, terminal: true },
 ];
 
 /** The pages a role sees in the navigation and on Home. */

@@ -19,9 +19,25 @@ export const zhErrors: Record<string, string> = {
   UNREADABLE_FILE: '文件无法读取，请用 Excel 打开后重新保存再上传',
   MALFORMED_CSV: 'CSV 文件格式有误（例如引号不成对），请用 Excel 重新另存为 CSV',
   OWNER_REQUIRED: '请先选择货主，或在文件中填写"货主编码"列',
+  UNKNOWN_BARCODE: '条码不是该货主的商品',
+  NOT_ON_ASN: '该商品不在这张到货单上',
+  LOT_REQUIRED: '该商品按批次管理，请输入批次号',
+  LOT_MISMATCH: '该批次已收过，生产日期或到期日与上次不一致',
+  ASN_CLOSED: '到货单已关闭，不能再收货',
+  ASN_RECEIVED: '到货单已完成收货，不能再收货',
+  UNKNOWN_LOCATION: '没有这个库位',
+  TEMPERATURE_MISMATCH: '温层不符：该商品不能放在这个库位（只有主管可以强制）',
+  INSUFFICIENT_STOCK: '库存不足：超过可用数量（或库存已被占用）',
+  NOT_AT_LOCATION: '这个库位上没有该商品',
+  AMBIGUOUS_ITEM: '该库位上有多个货主的同一条码，请先选择货主',
+  UNKNOWN_LOT: '没有这个批次',
+  QTY_TOO_LARGE: '数量太大',
+  UNKNOWN_OWNER: '没有这个货主',
+  IDEMPOTENCY_IN_PROGRESS: '上一次发送仍在处理，请稍等再重新发送',
+  IDEMPOTENCY_RETRY: '请重新发送',
 };
 
-export const WITH_DETAIL = new Set(['DUPLICATE', 'FORBIDDEN', 'DUPLICATE_BARCODE', 'UNKNOWN_SKU', 'NESTED_KIT']);
+export const WITH_DETAIL = new Set(['DUPLICATE', 'FORBIDDEN', 'DUPLICATE_BARCODE', 'UNKNOWN_SKU', 'NESTED_KIT', 'UNKNOWN_BARCODE', 'NOT_ON_ASN', 'TEMPERATURE_MISMATCH', 'INSUFFICIENT_STOCK', 'NOT_AT_LOCATION', 'UNKNOWN_LOCATION', 'LOT_MISMATCH']);
 
 export const zhDetailCodes: Record<string, string> = {
   too_small: '不能为空或太短',
@@ -36,4 +52,8 @@ export const zhDetailCodes: Record<string, string> = {
   duplicate: '重复',
   self: '组合装不能包含自己',
   not_a_number: '不是数字',
+  before_production: '到期日早于生产日期',
+  temperature_mismatch: '温层不符',
+  unknown_location: '没有这个库位',
+  unknown: '不认识',
 };

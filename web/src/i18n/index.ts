@@ -2,15 +2,16 @@ import { createContext, createElement, useCallback, useContext, useEffect, useMe
 import { coreEn, coreZh } from './core';
 import { skusEn, skusZh } from './skus';
 import { portalEn, portalZh } from './portal';
+import { terminalEn, terminalZh } from './terminal';
 import { WITH_DETAIL, zhDetailCodes, zhErrors } from './errors';
 
 /** Every visible string of the web app, in English and Chinese (zh-CN), one file per area. */
 
-const en = { ...coreEn, ...skusEn, ...portalEn };
+const en = { ...coreEn, ...skusEn, ...portalEn, ...terminalEn };
 
 export type MessageKey = keyof typeof en;
 
-const zh: Record<MessageKey, string> = { ...coreZh, ...skusZh, ...portalZh };
+const zh: Record<MessageKey, string> = { ...coreZh, ...skusZh, ...portalZh, ...terminalZh };
 
 export type Lang = 'en' | 'zh';
 const dictionaries: Record<Lang, Record<MessageKey, string>> = { en, zh };

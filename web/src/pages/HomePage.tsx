@@ -11,6 +11,7 @@ const CARD_TEXT: Partial<Record<string, MessageKey>> = {
   locations: 'home.locationsCard',
   users: 'home.usersCard',
   jobs: 'home.jobsCard',
+  terminal: 'home.terminalCard',
 };
 
 function HealthLine() {
