@@ -130,7 +130,7 @@ test('admin logs in, creates an owner with a Chinese name and imports locations'
   expect(await page.getByTestId('locations-table').locator('tbody tr').count()).toBe(1);
 });
 
-test('a seller sees Home and Products, with its own owner', async () => {
+test('a seller sees Home, Products and Stock, with its own owner', async () => {
   const code = `S${uid()}`;
   const owner = await apiCall<{ id: number; name: string }>('POST', '/api/v1/owners', { code, name: `信丰县家庭农场 ${code}` });
   const username = `seller_${code.toLowerCase()}`;
@@ -142,7 +142,7 @@ test('a seller sees Home and Products, with its own owner', async () => {
   await page.getByTestId('my-owner').waitFor();
   expect(await page.getByTestId('my-owner').textContent()).toContain(owner.name);
   const navIds = await page.locator('nav [data-testid^="nav-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')));
-  expect(navIds).toEqual(['nav-home', 'nav-skus']);
+  expect(navIds).toEqual(['nav-home', 'nav-skus', 'nav-stock']);
 
   // a page the role may not use says so rather than showing data
   await page.goto(server.baseUrl + '/users');

@@ -116,7 +116,7 @@ test('a seller on a phone downloads the template, checks and imports a file, the
 
   // Home: Products in the navigation and the three-step guide
   const navIds = await page.locator('nav [data-testid^="nav-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')));
-  expect(navIds).toEqual(['nav-home', 'nav-skus']);
+  expect(navIds).toEqual(['nav-home', 'nav-skus', 'nav-stock']);
   expect(await text(page, 'seller-guide')).toContain('下载模板');
   await page.screenshot({ path: path.join(SHOTS, 'seller-home-360x740.png'), fullPage: true });
   await page.getByTestId('guide-upload').click();
@@ -341,4 +341,21 @@ test('products pages at phone and desktop widths (screenshots), staff owner pick
   expect(await op.getByTestId('sku-submit').count()).toBe(0);
   await op.goto(server.baseUrl + '/skus/import');
   await op.getByRole('heading', { name: 'Your role may not open this page.' }).waitFor();
+});
+
+test('a seller sees the stock the hub received for it, and what expires soon', async () => {
+  const seller = await newSeller();
+  const code = `ST-${uid()}`;
+  await apiCall('POST', '/api/v1/skus', { ownerId: seller.ownerId, skuCode: code, name: '赣南脐橙 库存测试', weightG: 2600, temperature: 'ambient', lotTracked: true });
+  const soon = new Date(Date.now() + 3 * 86400_000).toISOString().slice(0, 10);
+  await apiCall('POST', '/api/v1/receipts', { ownerId: seller.ownerId, skuCode: code, qty: 12, lotNo: 'L-SOON', expiresAt: soon, locationCode: 'DOCK-1' });
+  const page = await newPage();
+  await logIn(page, seller.username, SELLER_PASSWORD);
+  await page.getByTestId('nav-stock').click();
+  const row = page.getByTestId('stock-table').locator('tr', { hasText: code });
+  await row.waitFor();
+  expect((await row.textContent())!.replace(/\s+/g, ' ')).toContain('12');
+  const expiring = page.getByTestId('expiring-table').locator('tr', { hasText: 'L-SOON' });
+  expect((await expiring.textContent())!).toContain(soon);
+  await page.screenshot({ path: path.join(SHOTS, 'stock-360x740.png'), fullPage: true });
 });

@@ -13,6 +13,7 @@ import { LocationsPage } from './pages/LocationsPage';
 import { UsersPage } from './pages/UsersPage';
 import { JobsPage } from './pages/JobsPage';
 import { SkusPage } from './pages/SkusPage';
+import { StockPage } from './pages/StockPage';
 import { SkuFormPage } from './pages/SkuForm';
 import { SkuImportPage } from './pages/SkuImport';
 import { TerminalApp } from './terminal/TerminalApp';
@@ -21,6 +22,7 @@ const VIEWS: Record<PageDef['name'], (props: { user: SessionUser; params: Record
   home: HomePage,
   owners: OwnersPage,
   skus: SkusPage,
+  stock: StockPage,
   skuNew: SkuFormPage,
   skuImport: SkuImportPage,
   skuEdit: SkuFormPage,

@@ -3,7 +3,7 @@ import type { Role } from './session';
 
 /** The pages of the app and which roles may open them (the navigation shows only those). */
 export interface PageDef {
-  name: 'home' | 'owners' | 'skus' | 'skuNew' | 'skuImport' | 'skuEdit' | 'locations' | 'users' | 'jobs' | 'terminal' | 'termReceive' | 'termPutaway' | 'termMove';
+  name: 'home' | 'owners' | 'skus' | 'stock' | 'skuNew' | 'skuImport' | 'skuEdit' | 'locations' | 'users' | 'jobs' | 'terminal' | 'termReceive' | 'termPutaway' | 'termMove';
   /** A `:id` part matches a number, handed to the page as `params.id`. */
   path: string;
   label: MessageKey;
@@ -21,6 +21,7 @@ export const PAGES: PageDef[] = [
   { name: 'home', path: '/', label: 'nav.home', roles: ['admin', 'supervisor', 'operator', 'seller', 'carrier'] },
   { name: 'owners', path: '/owners', label: 'nav.owners', roles: ['admin', 'supervisor', 'operator'] },
   { name: 'skus', path: '/skus', label: 'nav.skus', roles: ['admin', 'supervisor', 'operator', 'seller'] },
+  { name: 'stock', path: '/stock', label: 'nav.stock', roles: ['admin', 'supervisor', 'seller'] },
   { name: 'skuNew', path: '/skus/new', label: 'skuForm.newTitle', roles: STAFF_AND_SELLER, sub: true },
   { name: 'skuImport', path: '/skus/import', label: 'skuImport.title', roles: STAFF_AND_SELLER, sub: true },
   { name: 'skuEdit', path: '/skus/:id', label: 'skuForm.editTitle', roles: ['admin', 'supervisor', 'operator', 'seller'], sub: true },

@@ -3,15 +3,16 @@ import { coreEn, coreZh } from './core';
 import { skusEn, skusZh } from './skus';
 import { portalEn, portalZh } from './portal';
 import { terminalEn, terminalZh } from './terminal';
+import { stockEn, stockZh } from './stock';
 import { WITH_DETAIL, zhDetailCodes, zhErrors } from './errors';
 
 /** Every visible string of the web app, in English and Chinese (zh-CN), one file per area. */
 
-const en = { ...coreEn, ...skusEn, ...portalEn, ...terminalEn };
+const en = { ...coreEn, ...skusEn, ...portalEn, ...terminalEn, ...stockEn };
 
 export type MessageKey = keyof typeof en;
 
-const zh: Record<MessageKey, string> = { ...coreZh, ...skusZh, ...portalZh, ...terminalZh };
+const zh: Record<MessageKey, string> = { ...coreZh, ...skusZh, ...portalZh, ...terminalZh, ...stockZh };
 
 export type Lang = 'en' | 'zh';
 const dictionaries: Record<Lang, Record<MessageKey, string>> = { en, zh };
