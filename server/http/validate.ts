@@ -26,3 +26,9 @@ export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, whe
   }
   return result.data;
 }
+
+/** For bodies that name a thing one of several ways (a scanned barcode or a SKU code). */
+export function requireOneOf(input: Record<string, unknown>, fields: string[], message: string): void {
+  if (fields.some((f) => input[f] !== undefined && input[f] !== null && input[f] !== '')) return;
+  throw new ValidationFailed([{ field: fields[0], code: 'required', message }]);
+}

@@ -3,6 +3,7 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { AppContext } from '../context';
 import { defineRoute } from '../http/route';
 import { ValidationFailed } from '../http/errors';
+import { requireOneOf } from '../http/validate';
 import { Id, ListQuery, pageOf, z } from '../http/zod';
 import { closeAsn, completeAsn, createAsn, getAsn, listAsns } from './asns.service';
 import { receiveOnAsn, receiveWithoutAsn } from './receiving.service';
@@ -69,9 +70,7 @@ const ReceiptResult = z
   })
   .openapi('ReceiptResult');
 
-function needsItem(body: { barcode?: string; skuCode?: string }) {
-  if (!body.barcode && !body.skuCode) throw new ValidationFailed([{ field: 'barcode', code: 'required', message: 'scan a barcode or give skuCode' }]);
-}
+const needsItem = (input: { barcode?: string; skuCode?: string }) => requireOneOf(input, ['barcode', 'skuCode'], 'scan a barcode or give skuCode');
 
 export function inboundRoutes(ctx: AppContext, registry: OpenAPIRegistry): Router {
   const r = Router();

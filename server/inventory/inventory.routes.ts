@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { AppContext } from '../context';
 import { defineRoute } from '../http/route';
-import { ValidationFailed } from '../http/errors';
+import { requireOneOf } from '../http/validate';
 import { Id, ListQuery, pageOf, z } from '../http/zod';
 import { ADJUSTMENT_REASONS, adjustStock, expiringStock, inventoryTotals, ledgerOf, listInventory, moveInventory } from './inventory.service';
 import { suggestPutaway } from './putaway.service';
@@ -36,9 +36,7 @@ const Lot = z
 const Item = { ownerId: Id.optional(), skuCode: Code.optional(), barcode: Code.optional(), lotNo: z.string().trim().max(64).nullish() };
 const Qty = z.number().int().min(1).max(1_000_000);
 
-function needsItem(body: { barcode?: string; skuCode?: string }) {
-  if (!body.barcode && !body.skuCode) throw new ValidationFailed([{ field: 'skuCode', code: 'required', message: 'give skuCode or scan a barcode' }]);
-}
+const needsItem = (input: { barcode?: string; skuCode?: string }) => requireOneOf(input, ['barcode', 'skuCode'], 'give skuCode or scan a barcode');
 
 const MoveBody = z
   .object({ ...Item, fromLocationCode: Code, toLocationCode: Code, qty: Qty.openapi({ description: 'units (unlike receipts, where qty counts scans of the barcode)' }), override: z.boolean().optional() })

@@ -5,6 +5,7 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { apiJson, buildWeb, logInThroughPage, pathname, ROOT, startServer, type RunningServer } from './server';
+import { gtinCheckDigit } from '../../printers/barcode-check';
 
 /** The seller portal: products uploaded from the template, corrected, created by hand and found by scanning. */
 
@@ -24,11 +25,7 @@ const contexts: BrowserContext[] = [];
 const apiCall = <T>(method: string, p: string, body?: unknown, token = adminToken) => apiJson<T>(server.baseUrl, method, p, body, token);
 
 /** An EAN-13 with the right check digit, from 12 digits. */
-function ean13(payload: string): string {
-  let sum = 0;
-  for (let i = payload.length - 1, w = 3; i >= 0; i--, w = 4 - w) sum += Number(payload[i]) * w;
-  return payload + ((10 - (sum % 10)) % 10);
-}
+const ean13 = (payload: string) => payload + gtinCheckDigit(payload);
 const randomEan = () => ean13('69' + String(crypto.randomInt(0, 1e10)).padStart(10, '0'));
 /** The same code with its check digit off by one. */
 const wrongCheckDigit = (code: string) => code.slice(0, -1) + ((Number(code.slice(-1)) + 1) % 10);
