@@ -11,9 +11,19 @@ import { audit } from '../audit';
 
 export type AsnStatus = 'announced' | 'receiving' | 'received' | 'closed';
 
-export async function presentAsn(db: Tx, r: any) {
-  const lines = await db('asn_lines').join('skus', 'skus.id', 'asn_lines.sku_id').where('asn_lines.asn_id', r.id).orderBy('asn_lines.id')
+/** ASNs with their lines, loaded for the whole page in one query. */
+export async function presentAsns(db: Tx, rows: any[]) {
+  if (!rows.length) return [];
+  const lines = await db('asn_lines').join('skus', 'skus.id', 'asn_lines.sku_id').whereIn('asn_lines.asn_id', rows.map((r) => r.id)).orderBy('asn_lines.id')
     .select('asn_lines.*', 'skus.sku_code', 'skus.name as sku_name', 'skus.lot_tracked');
+  return rows.map((r) => toView(r, lines.filter((l: any) => Number(l.asn_id) === Number(r.id))));
+}
+
+export async function presentAsn(db: Tx, r: any) {
+  return (await presentAsns(db, [r]))[0];
+}
+
+function toView(r: any, lines: any[]) {
   return {
     id: Number(r.id),
     ownerId: Number(r.owner_id),
@@ -96,7 +106,7 @@ export async function listAsns(ctx: AppContext, caller: Caller, filter: PagePara
   if (filter.status) q.whereIn('status', filter.status.split(','));
   if (filter.q) q.where('reference', filter.q.trim());
   const page = await paginate<any>(q, filter);
-  return { items: await Promise.all(page.items.map((r) => presentAsn(ctx.db, r))), nextCursor: page.nextCursor };
+  return { items: await presentAsns(ctx.db, page.items), nextCursor: page.nextCursor };
 }
 
 /** The receiver says the delivery is all in: the ASN is received, with over/short per line. */

@@ -56,7 +56,8 @@ export async function receiveOnAsn(ctx: AppContext, caller: Caller, asnId: numbe
     const result = await receive(trx, caller, asn.owner_id, input, { asnId }, item);
     await trx('asn_lines').where({ id: line.id }).update({ received_qty: trx.raw('received_qty + ?', [result.units]) });
     if (asn.status === 'announced') await trx('asns').where({ id: asnId }).update({ status: 'receiving', updated_at: nowDb() });
-    const fresh = await presentAsn(trx, await trx('asns').where({ id: asnId }).first());
+    // the row is already loaded (and locked): only its status may have changed
+    const fresh = await presentAsn(trx, { ...asn, status: 'receiving' });
     return { ...result, line: fresh.lines.find((l) => l.id === Number(line.id))!, asn: fresh };
   });
 }

@@ -39,6 +39,7 @@ export class JobQueue {
   private pumpAgain = false;
   private lastReclaim = 0;
   private lastSchedule = 0;
+  private readonly enqueuedSlots = new Map<string, number>();
   private readonly idle = new Set<() => void>();
 
   constructor(
@@ -129,9 +130,12 @@ export class JobQueue {
   private async enqueueSchedules(now: number): Promise<void> {
     for (const s of this.opts.schedules ?? []) {
       const slot = Math.floor(now / s.everyMs);
+      // once per slot from this process; the key keeps other processes from doubling it
+      if (this.enqueuedSlots.get(s.type) === slot) continue;
       await this.db.transaction(async (trx) => {
         await insertJob(trx, s.type, s.payload ?? {}, { dedupeKey: `schedule:${s.type}:${slot}`, maxAttempts: 1 });
       });
+      this.enqueuedSlots.set(s.type, slot);
     }
   }
 

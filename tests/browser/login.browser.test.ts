@@ -1,13 +1,10 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
-import { apiJson, buildWeb, logInThroughPage, pathname, ROOT, startServer, type RunningServer } from './server';
+import { apiJson, buildWeb, logInThroughPage, pathname, ROOT, type RunningServer, SHOTS, startServer, uid } from './server';
 
 const ADMIN_PASSWORD = 'browser-admin-pass-1';
-const SHOTS = path.join(ROOT, 'tests/artifacts/screenshots');
-const uid = () => crypto.randomBytes(3).toString('hex').toUpperCase();
 
 let server: RunningServer;
 let browser: Browser;

@@ -1,20 +1,14 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
-import { apiJson, buildWeb, logInThroughPage, pathname, ROOT, startServer, type RunningServer } from './server';
-import { gtinCheckDigit } from '../../printers/barcode-check';
+import { apiJson, buildWeb, DESKTOP, logInThroughPage, pathname, PHONE, randomEan, ROOT, type RunningServer, SHOTS, startServer, uid } from './server';
 
 /** The seller portal: products uploaded from the template, corrected, created by hand and found by scanning. */
 
 const ADMIN_PASSWORD = 'browser-admin-pass-2';
 const SELLER_PASSWORD = 'seller-pass-1';
-const SHOTS = path.join(ROOT, 'tests/artifacts/screenshots');
-const PHONE = { width: 360, height: 740 };
-const DESKTOP = { width: 1280, height: 800 };
-const uid = () => crypto.randomBytes(3).toString('hex').toUpperCase();
 
 let server: RunningServer;
 let browser: Browser;
@@ -24,9 +18,6 @@ const contexts: BrowserContext[] = [];
 
 const apiCall = <T>(method: string, p: string, body?: unknown, token = adminToken) => apiJson<T>(server.baseUrl, method, p, body, token);
 
-/** An EAN-13 with the right check digit, from 12 digits. */
-const ean13 = (payload: string) => payload + gtinCheckDigit(payload);
-const randomEan = () => ean13('69' + String(crypto.randomInt(0, 1e10)).padStart(10, '0'));
 /** The same code with its check digit off by one. */
 const wrongCheckDigit = (code: string) => code.slice(0, -1) + ((Number(code.slice(-1)) + 1) % 10);
 

@@ -2,11 +2,21 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import crypto from 'node:crypto';
+import { gtinCheckDigit } from '../../printers/barcode-check';
 
 /** The real server process for browser tests: built web app, fresh data directory, demo data. */
 
 export const ROOT = path.resolve(__dirname, '../..');
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
+
+/** Where the runs leave screenshots for people to look at, and the two widths they are taken at. */
+export const SHOTS = path.join(ROOT, 'tests/artifacts/screenshots');
+export const PHONE = { width: 360, height: 740 };
+export const DESKTOP = { width: 1280, height: 800 };
+export const uid = () => crypto.randomBytes(3).toString('hex').toUpperCase();
+export const ean13 = (payload: string) => payload + gtinCheckDigit(payload);
+export const randomEan = () => ean13('69' + String(crypto.randomInt(0, 1e10)).padStart(10, '0'));
 
 export interface RunningServer {
   baseUrl: string;

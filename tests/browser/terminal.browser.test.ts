@@ -1,9 +1,7 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { apiJson, buildWeb, logInThroughPage, pathname, ROOT, startServer, type RunningServer } from './server';
-import { gtinCheckDigit } from '../../printers/barcode-check';
+import { apiJson, buildWeb, DESKTOP, logInThroughPage, pathname, PHONE, randomEan, ROOT, type RunningServer, SHOTS, startServer, uid } from './server';
 
 /**
  * The scanner terminal on a 360 px handheld in Chinese: receiving against an ASN (lot, count,
@@ -13,10 +11,6 @@ import { gtinCheckDigit } from '../../printers/barcode-check';
 
 const ADMIN_PASSWORD = 'browser-admin-pass-3';
 const OPERATOR_PASSWORD = 'operator-pass-3';
-const SHOTS = path.join(ROOT, 'tests/artifacts/screenshots');
-const PHONE = { width: 360, height: 740 };
-const DESKTOP = { width: 1280, height: 800 };
-const uid = () => crypto.randomBytes(3).toString('hex').toUpperCase();
 
 let server: RunningServer;
 let browser: Browser;
@@ -25,8 +19,6 @@ const contexts: BrowserContext[] = [];
 
 const apiCall = <T>(method: string, p: string, body?: unknown, token = adminToken) => apiJson<T>(server.baseUrl, method, p, body, token);
 
-const ean13 = (payload: string) => payload + gtinCheckDigit(payload);
-const randomEan = () => ean13('69' + String(crypto.randomInt(0, 1e10)).padStart(10, '0'));
 
 /** A scanner: the code in a burst (5 ms apart), then Enter. */
 async function scan(page: Page, code: string): Promise<void> {

@@ -1,7 +1,10 @@
 import { inTransaction } from '../../server/db/transaction';
-import { nowDb } from '../../server/db/time';
+import { nowDb, toDbTime } from '../../server/db/time';
 import type { JobSpec } from '../../server/queue/registry';
 import { buildRegistry } from '../../server/jobs';
+import { JobQueue } from '../../server/queue/queue';
+import { InlineBackend } from '../../server/queue/inline.backend';
+import { createLogger } from '../../server/logger/logger';
 import { Harness, bearer, startHarness, uid, waitFor } from '../helpers/harness';
 
 /**
@@ -127,4 +130,24 @@ test('an API process without workers and a worker process share the work through
 test('a handler of an unknown job type is refused at enqueue, and a duplicate registration at boot', async () => {
   await expect(inTransaction(h.runtime.ctx.db, (trx) => h.runtime.ctx.queue.enqueue(trx, 'no.such.job', {}))).rejects.toThrow(/no handler/);
   expect(() => buildRegistry({ 'system.maintenance': record('x') })).toThrow(/registered twice/);
+});
+
+test('a repeating job is enqueued once per time slot, even with two processes polling', async () => {
+  const everyMs = 300;
+  const type = 'test.tick';
+  const runs: number[] = [];
+  const spec: JobSpec = { maxAttempts: 1, handler: async () => void runs.push(Date.now()) };
+  const log = createLogger('silent');
+  const queues = [0, 1].map(() => new JobQueue(h.runtime.ctx.db, new InlineBackend(), buildRegistry({ [type]: spec }), log, { pollMs: 20, schedules: [{ type, everyMs }] }));
+  const startedAt = Date.now();
+  for (const q of queues) await q.start({ ...h.runtime.ctx, queue: q }, { work: true });
+  await new Promise((r) => setTimeout(r, everyMs * 4));
+  for (const q of queues) await q.stop();
+  const rows = await h.runtime.ctx.db('outbox_jobs').where({ type }).andWhere('created_at', '>=', toDbTime(new Date(startedAt - 1000))).select('dedupe_key');
+  const slots = rows.map((r: any) => r.dedupe_key);
+  expect(new Set(slots).size).toBe(slots.length);
+  // the relay looks at schedules once a second: in 1.2 s, the slots current at ~0 s and ~1 s
+  expect(slots.length).toBeGreaterThanOrEqual(2);
+  expect(slots.length).toBeLessThanOrEqual(6);
+  expect(runs.length).toBeLessThanOrEqual(slots.length);
 });
