@@ -5,8 +5,9 @@
 import * as http from './http.bench';
 import * as skuImport from './sku-import.bench';
 import * as scan from './scan.bench';
+import * as ingest from './ingest.bench';
 
-const BENCHES: Record<string, { main(args: string[]): Promise<void> }> = { http, 'sku-import': skuImport, scan };
+const BENCHES: Record<string, { main(args: string[]): Promise<void> }> = { http, 'sku-import': skuImport, scan, ingest };
 
 async function run() {
   const [name, ...args] = process.argv.slice(2);

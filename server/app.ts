@@ -16,6 +16,8 @@ import { healthRoutes } from './health/health.routes';
 import { catalogRoutes } from './catalog/catalog.routes';
 import { inboundRoutes } from './inbound/inbound.routes';
 import { inventoryRoutes } from './inventory/inventory.routes';
+import { storeRoutes } from './stores/stores.routes';
+import { orderRoutes } from './orders/orders.routes';
 
 const WEB_DIST = path.resolve(__dirname, '../web/dist');
 
@@ -30,10 +32,12 @@ export function createApp(ctx: AppContext): Express {
   const api = Router();
   api.use(requestId);
   api.use(accessLog(ctx.log));
+  // webhooks are verified over the exact bytes the platform signed
+  api.use('/api/v1/webhooks', express.raw({ limit: ctx.config.jsonLimit, type: () => true }));
   api.use(express.json({ limit: ctx.config.jsonLimit, type: ['application/json', 'application/*+json'] }));
   api.use(authMiddleware(ctx));
   api.use(idempotency(ctx));
-  for (const routes of [healthRoutes, authRoutes, ownerRoutes, layoutRoutes, catalogRoutes, inboundRoutes, inventoryRoutes, jobRoutes, auditRoutes]) {
+  for (const routes of [healthRoutes, authRoutes, ownerRoutes, layoutRoutes, catalogRoutes, inboundRoutes, inventoryRoutes, storeRoutes, orderRoutes, jobRoutes, auditRoutes]) {
     api.use(routes(ctx, registry));
   }
   const document = generateDocument(registry, ctx.config.version);

@@ -32,6 +32,7 @@ const EnvSchema = z.object({
   WMS_JSON_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'like 1mb or 512kb').default('1mb'),
   WMS_UPLOAD_LIMIT_MB: z.coerce.number().int().min(1).max(1024).default(20),
   WMS_WORKERS: z.enum(['0', '1']).default('1'),
+  WMS_PII_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
 });
 
 export type DatabaseKind = 'sqlite' | 'mysql';
@@ -52,6 +53,8 @@ export interface Config {
   uploadLimitBytes: number;
   /** whether `npm start` also runs job workers */
   workers: boolean;
+  /** receivers' personal data is erased this many days after the order shipped or was cancelled */
+  piiRetentionDays: number;
   version: string;
 }
 
@@ -116,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     demo: e.WMS_DEMO ? e.WMS_DEMO === '1' : database.kind === 'sqlite',
     sessionHours: e.WMS_SESSION_HOURS,
+    piiRetentionDays: e.WMS_PII_RETENTION_DAYS,
     jsonLimit: e.WMS_JSON_LIMIT,
     uploadLimitBytes: e.WMS_UPLOAD_LIMIT_MB * 1024 * 1024,
     workers: e.WMS_WORKERS === '1',

@@ -1,15 +1,24 @@
 import { JobRegistry, JobSpec } from '../queue/registry';
 import type { Schedule } from '../queue/queue';
 import { maintenanceJob, MAINTENANCE_EVERY_MS } from './maintenance.job';
+import { storeDispatchJob, storeFetchJob, storeSyncJob, STORE_DISPATCH_EVERY_MS } from '../stores/sync';
+import { reprocessJob } from '../orders/reprocess.job';
 
 /** Every job type of the product, in one typed map (later modules add theirs here). */
 export const JOBS = {
   'system.maintenance': maintenanceJob,
+  'stores.dispatch': storeDispatchJob,
+  'stores.sync': storeSyncJob,
+  'stores.fetch': storeFetchJob,
+  'orders.reprocess': reprocessJob,
 } satisfies Record<string, JobSpec>;
 
 export type JobType = keyof typeof JOBS;
 
-export const SCHEDULES: Schedule[] = [{ type: 'system.maintenance', everyMs: MAINTENANCE_EVERY_MS }];
+export const SCHEDULES: Schedule[] = [
+  { type: 'system.maintenance', everyMs: MAINTENANCE_EVERY_MS },
+  { type: 'stores.dispatch', everyMs: STORE_DISPATCH_EVERY_MS },
+];
 
 export function buildRegistry(extra: Record<string, JobSpec> = {}): JobRegistry {
   return new JobRegistry().registerAll(JOBS).registerAll(extra);
