@@ -28,7 +28,7 @@ async function main() {
   if (config.dataKeyGenerated) log.warn({ dir: config.dataDir }, 'generated a new data key in the data directory; back it up (personal data cannot be read without it)');
 
   await ensureAdmin(runtime.ctx.db, config.adminPassword, print);
-  if (config.demo) await seedDemo(runtime.ctx.db, print);
+  if (config.demo) await seedDemo(runtime.ctx.db, print, config.dataKey);
 
   const app = createApp(runtime.ctx);
   const server: Server = await new Promise((resolve, reject) => {

@@ -5,6 +5,9 @@ import { isUniqueViolation } from '../db/errors';
 import { hashPassword, randomPassword } from '../auth/passwords';
 import { metresToCm } from '../layout/layout.model';
 import { gtinCheckDigit } from '../../printers/barcode-check';
+import { inTransaction } from '../db/transaction';
+import { ingestOrders } from '../orders/ingest';
+import type { IncomingOrder } from '../orders/orders.model';
 
 type Stamp = { created_at: string; updated_at: string };
 
@@ -39,7 +42,7 @@ async function seedProducts(trx: Knex.Transaction, orangeCoop: number, kiwiFarm:
  * in aisles (about 200 locations), two co-ops, a village carrier and one user per role.
  * Runs once per database; the marker row makes a second process skip it.
  */
-export async function seedDemo(db: Db, print: (line: string) => void): Promise<boolean> {
+export async function seedDemo(db: Db, print: (line: string) => void, dataKey: Buffer): Promise<boolean> {
   if (await db('owners').first('id')) return false;
   try {
     await db('settings').insert({ name: 'demo.seeded', value: nowDb(), updated_at: nowDb() });
@@ -113,9 +116,37 @@ export async function seedDemo(db: Db, print: (line: string) => void): Promise<b
     }
   });
 
+  await seedOrders(db, dataKey);
   print('');
   print('  Demo hub seeded (set WMS_DEMO=0 to start empty). Demo users, shown only this once:');
   for (const u of users) print(`    ${u.username.padEnd(11)} ${u.role.padEnd(11)} ${passwords[u.username]}`);
   print('');
   return true;
+}
+
+/** A morning's orders from the orange co-op's chat group: most ready, one held for its address. */
+async function seedOrders(db: Db, dataKey: Buffer) {
+  const owner = await db('owners').where({ code: 'GNQC' }).first('id');
+  const orders: Array<[string, string, string, [string, string, string | null], string, Array<[string, number]>]> = [
+    ['WX-1001', '陈晓明', '13812340001', ['浙江省', '杭州市', '西湖区'], '文三路90号东部软件园3幢', [['QC-5KG', 2]]],
+    ['WX-1002', '林静', '13912340002', ['广东省', '深圳市', '南山区'], '科技园南区高新南一道6号', [['QC-10KG', 1], ['QC-DRIED', 2]]],
+    ['WX-1003', '王建华', '13712340003', ['北京市', '北京市', '朝阳区'], '建国路88号SOHO现代城A座1201', [['GIFT-BOX', 1]]],
+    ['WX-1004', '赵丽', '13612340004', ['江西省', '赣州市', '章贡区'], '红旗大道20号', [['QC-JUICE', 3]]],
+    ['WX-1005', '周强', '13512340005', ['四川省', '成都市', null], '天府大道北段1700号', [['QC-5KG', 1]]],
+  ];
+  const incoming: IncomingOrder[] = orders.map(([externalId, name, phone, [province, city, district], address, lines]) => ({
+    externalId,
+    paid: true,
+    cancelled: false,
+    platformStatus: null,
+    updatedAt: null,
+    placedAt: new Date(),
+    receiver: { name, phone, province, city, district, address },
+    lines: lines.map(([code, qty], i) => ({ externalLineId: String(i + 1), listingCode: code, variantId: null, title: null, qty, priceFen: null })),
+    totalFen: null,
+    currency: null,
+    buyerNote: null,
+    coldChain: false,
+  }));
+  await inTransaction(db, (trx) => ingestOrders(trx, dataKey, { ownerId: Number(owner.id), storeId: null, channel: 'import', actor: 'demo' }, incoming));
 }

@@ -59,8 +59,10 @@ test('first start creates the admin once and seeds a demo hub once, with working
     expect(adminLines).toHaveLength(1);
     const adminPassword = /password: (\S+)/.exec(adminLines[0])![1];
 
-    expect(await seedDemo(a, print)).toBe(true);
-    expect(await seedDemo(a, print)).toBe(false);
+    expect(await seedDemo(a, print, config.dataKey)).toBe(true);
+    expect(await seedDemo(a, print, config.dataKey)).toBe(false);
+    const statuses = (await a('orders').select('status', 'hold_reason')).map((r: any) => `${r.status}:${r.hold_reason ?? ''}`).sort();
+    expect(statuses).toEqual(['held:address', 'pending:', 'pending:', 'pending:', 'pending:']);
     const [{ n }] = await a('locations').count({ n: '*' });
     expect(Number(n)).toBeGreaterThanOrEqual(180);
     const temps = (await a('zones').distinct('temperature')).map((r: any) => r.temperature).sort();

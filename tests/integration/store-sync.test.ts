@@ -4,6 +4,7 @@ import type { FakeOrderSpec, FakePlatform } from '../helpers/fakes/types';
 import { startFakeShopify } from '../helpers/fakes/shopify';
 import { startFakeWooCommerce } from '../helpers/fakes/woocommerce';
 import { startFakeTaobao } from '../helpers/fakes/taobao';
+import { storeDispatchJob } from '../../server/stores/sync';
 
 /**
  * Orders from each platform's fake, through the real sync job and webhooks, on the target
@@ -268,6 +269,23 @@ describe('store connections', () => {
     const other = await coop();
     expect((await h.http.get(`/api/v1/stores/${res.body.id}`).set(bearer(other.seller))).status).toBe(404);
     expect((await h.http.post(`/api/v1/stores/${res.body.id}/sync`).set(bearer(other.seller)).send({})).status).toBe(404);
+  });
+
+  it('schedules one sync per store and interval, and none for a paused store', async () => {
+    const c = await coop();
+    const mk = async (active: boolean) =>
+      (await h.http.post('/api/v1/stores').set(bearer(c.seller)).send({ platform: 'shopify', name: uid('S'), baseUrl: 'http://127.0.0.1:9', credentials: { accessToken: 'a', apiSecret: 'b' }, active, syncEverySeconds: 3600 })).body;
+    const on = await mk(false);
+    const off = await mk(false);
+    const db = h.runtime.ctx.db;
+    // as if the first sync had run long ago (and without a first sync running in the background now)
+    await db('stores').whereIn('id', [on.id, off.id]).update({ last_sync_at: '2020-01-01 00:00:00.000' });
+    await db('stores').where({ id: on.id }).update({ active: true });
+    const syncJobs = async (id: number) => (await db('outbox_jobs').where({ type: 'stores.sync' }).select('payload')).filter((j: any) => JSON.parse(j.payload).storeId === id && !JSON.parse(j.payload).manual).length;
+    await storeDispatchJob.handler(h.runtime.ctx, {}, { id: 0, attempt: 1, maxAttempts: 1 });
+    await storeDispatchJob.handler(h.runtime.ctx, {}, { id: 0, attempt: 1, maxAttempts: 1 });
+    expect(await syncJobs(on.id)).toBe(1);
+    expect(await syncJobs(off.id)).toBe(0);
   });
 
   it('imports a mapping spreadsheet and reports bad rows', async () => {
