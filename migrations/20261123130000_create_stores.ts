@@ -21,7 +21,6 @@ export async function up(knex: Knex): Promise<void> {
     time(t, 'last_error_at');
     t.string('last_error', 1000);
     t.integer('failures').notNullable().defaultTo(0);
-    t.integer('orders_seen').notNullable().defaultTo(0);
     timestamps(t);
     t.unique(['owner_id', 'name']);
   });

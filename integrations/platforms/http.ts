@@ -27,8 +27,9 @@ export function retryAfterMs(value: string | null, fallback: number): number {
 }
 
 /**
- * One HTTP request to a platform, with a timeout. Transport failures become PlatformError
- * `timeout`; a 429 `rate_limited` (with Retry-After), 401/403 `auth`, 5xx `unavailable`.
+ * One HTTP request to a platform, with a timeout. No answer in time becomes PlatformError
+ * `timeout`, a connection that fails `unavailable`; a 429 `rate_limited` (with Retry-After),
+ * 401/403 `auth`, 5xx `unavailable`.
  * Other statuses are returned for the adapter to read its platform's error format.
  */
 export async function platformRequest(call: HttpCall, what: string): Promise<HttpAnswer> {
@@ -46,7 +47,8 @@ export async function platformRequest(call: HttpCall, what: string): Promise<Htt
     text = await res.text();
   } catch (err: any) {
     const timedOut = err?.name === 'TimeoutError' || err?.name === 'AbortError';
-    throw new PlatformError('timeout', timedOut ? `${what}: no answer within ${timeoutMs / 1000} s` : `${what}: cannot connect (${err?.cause?.code ?? err?.message ?? err})`);
+    if (timedOut) throw new PlatformError('timeout', `${what}: no answer within ${timeoutMs / 1000} s`);
+    throw new PlatformError('unavailable', `${what}: cannot connect (${err?.cause?.code ?? err?.message ?? err})`);
   }
   let json: any;
   try {

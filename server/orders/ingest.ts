@@ -165,7 +165,13 @@ export async function ingestOrders(trx: Trx, dataKey: Buffer, source: OrderSourc
   const existing = new Map<string, any>();
   const ids = batch.map((o) => o.externalId);
   for (let i = 0; i < ids.length; i += 500) {
-    const rows = await trx('orders').where({ owner_id: source.ownerId, source: src }).whereIn('external_id', ids.slice(i, i + 500)).forUpdate().select('*');
+    // Found without a lock, then locked by primary key: a locking read of keys that do not exist
+    // yet would take gap locks, and concurrent deliveries of new orders would deadlock on them.
+    // A new order that another transaction inserts meanwhile makes our insert fail on the unique
+    // key; the caller runs the batch again and finds it (see retryOnRace).
+    const found = await trx('orders').where({ owner_id: source.ownerId, source: src }).whereIn('external_id', ids.slice(i, i + 500)).select('id');
+    if (!found.length) continue;
+    const rows = await trx('orders').whereIn('id', found.map((r: any) => r.id)).orderBy('id').forUpdate().select('*');
     for (const r of rows) existing.set(r.external_id, r);
   }
   const resolved = await resolveLines(trx, source.ownerId, source.storeId, batch.flatMap((o) => o.lines));

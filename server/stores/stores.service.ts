@@ -41,11 +41,14 @@ function checkCredentials(platform: string, credentials: Record<string, string>)
 
 export async function storeHealth(db: Tx, ids: number[]) {
   const held = new Map<number, number>();
+  const total = new Map<number, number>();
   const rejects = new Map<number, any[]>();
   if (ids.length) {
-    const counts: any[] = await db('orders').whereIn('store_id', ids).where('status', 'held').groupBy('store_id').select('store_id').count({ n: '*' });
+    const counts: any[] = await db('orders').whereIn('store_id', ids).groupBy('store_id', 'status').select('store_id', 'status').count({ n: '*' });
     for (const r of counts) {
-      held.set(Number(r.store_id), Number(r.n));
+      const id = Number(r.store_id);
+      total.set(id, (total.get(id) ?? 0) + Number(r.n));
+      if (r.status === 'held') held.set(id, Number(r.n));
     }
     const rows = await db('store_rejects').whereIn('store_id', ids).orderBy('id', 'desc').limit(20 * ids.length);
     for (const r of rows) {
@@ -54,10 +57,10 @@ export async function storeHealth(db: Tx, ids: number[]) {
       rejects.set(Number(r.store_id), list);
     }
   }
-  return { held, rejects };
+  return { held, total, rejects };
 }
 
-export function presentStore(r: any, health?: { held: Map<number, number>; rejects: Map<number, any[]> }) {
+export function presentStore(r: any, health?: Awaited<ReturnType<typeof storeHealth>>) {
   const cursor = toIso(r.sync_cursor);
   const id = Number(r.id);
   return {
@@ -77,7 +80,7 @@ export function presentStore(r: any, health?: { held: Map<number, number>; rejec
     lastError: r.last_error ?? null,
     lastErrorAt: toIso(r.last_error_at),
     failures: Number(r.failures),
-    ordersSeen: Number(r.orders_seen),
+    ordersSeen: health?.total.get(id) ?? 0,
     heldOrders: health?.held.get(id) ?? 0,
     rejects: health?.rejects.get(id) ?? [],
     webhookPath: `/api/v1/webhooks/${r.platform}/${id}`,
@@ -107,7 +110,6 @@ export async function createStore(ctx: AppContext, caller: Caller, input: StoreI
         sync_every_s: input.syncEverySeconds ?? 60,
         sync_cursor: toDbTime(from),
         failures: 0,
-        orders_seen: 0,
         created_at: now,
         updated_at: now,
       });

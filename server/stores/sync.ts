@@ -1,6 +1,7 @@
 import type { AppContext } from '../context';
 import type { JobSpec } from '../queue/registry';
 import { inTransaction } from '../db/transaction';
+import { isUniqueViolation } from '../db/errors';
 import { addMs, nowDb, toDbTime } from '../db/time';
 import { ingestOrders, IngestOutcome } from '../orders/ingest';
 import type { IncomingOrder } from '../orders/orders.model';
@@ -97,7 +98,22 @@ export async function withPlatformRetry<T>(call: () => Promise<T>, opts: { maxWa
 
 /** Stores one page (or a webhook's orders) of a store, with its unreadable records kept as rejects. */
 export async function storePlatformOrders(ctx: AppContext, store: any, orders: PlatformOrder[], malformed: MalformedOrder[], via: string): Promise<IngestOutcome[]> {
-  return inTransaction(ctx.db, (trx) => storeInTrx(ctx, trx, store, orders, malformed, via));
+  return retryOnRace(() => inTransaction(ctx.db, (trx) => storeInTrx(ctx, trx, store, orders, malformed, via)));
+}
+
+/**
+ * A sync and a webhook may bring the same new order at the same instant: one insert wins, the
+ * other hits the unique key. Run again, the loser finds the order and updates it.
+ */
+export async function retryOnRace<T>(work: () => Promise<T>, attempts = 4): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (err) {
+      if (!isUniqueViolation(err) || attempt >= attempts) throw err;
+      await sleep(5 + Math.random() * 20 * attempt);
+    }
+  }
 }
 
 export async function storeInTrx(ctx: AppContext, trx: any, store: any, orders: PlatformOrder[], malformed: MalformedOrder[], via: string): Promise<IngestOutcome[]> {
@@ -107,8 +123,8 @@ export async function storeInTrx(ctx: AppContext, trx: any, store: any, orders: 
     const now = nowDb();
     await trx('store_rejects').insert(malformed.map((m) => ({ store_id: store.id, external_id: m.externalId?.slice(0, 64) ?? null, reason: m.reason.slice(0, 500), seen_at: now })));
   }
-  const created = outcomes.filter((o) => o.result === 'created').length;
-  if (created) await trx('stores').where({ id: store.id }).increment('orders_seen', created);
+  // (no counter on the store row here: each order's foreign key holds a shared lock on that row,
+  // and concurrent deliveries upgrading it to write the counter would deadlock)
   return outcomes;
 }
 

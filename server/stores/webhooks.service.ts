@@ -1,11 +1,10 @@
 import type { AppContext } from '../context';
 import { inTransaction } from '../db/transaction';
 import { nowDb } from '../db/time';
-import { isUniqueViolation } from '../db/errors';
 import { AppError, BadRequest, NotFound } from '../http/errors';
 import { adapterFor, WebhookRejected, WebhookRequest } from '../../integrations/platforms';
 import { connectionOf } from './stores.service';
-import { storeInTrx } from './sync';
+import { retryOnRace, storeInTrx } from './sync';
 
 class InvalidWebhook extends AppError {
   constructor(code: string, message: string) {
@@ -43,20 +42,19 @@ export async function receiveWebhook(ctx: AppContext, platform: string, storeId:
   }
   if (parsed.kind === 'ignore') return { status: 'ignored', topic: parsed.topic, orders: 0 };
   if (!store.active) return { status: 'ignored', topic: parsed.topic, orders: 0 };
-  try {
-    return await inTransaction(ctx.db, async (trx) => {
+  return retryOnRace(() =>
+    inTransaction(ctx.db, async (trx): Promise<WebhookAnswer> => {
       if (parsed.deliveryId) {
-        await trx('webhook_deliveries').insert({ store_id: storeId, delivery_id: parsed.deliveryId.slice(0, 128), topic: parsed.topic.slice(0, 64), received_at: nowDb() });
+        const id = parsed.deliveryId.slice(0, 128);
+        if (await trx('webhook_deliveries').where({ store_id: storeId, delivery_id: id }).first('id')) return { status: 'duplicate', topic: parsed.topic, orders: 0 };
+        await trx('webhook_deliveries').insert({ store_id: storeId, delivery_id: id, topic: parsed.topic.slice(0, 64), received_at: nowDb() });
       }
       if (parsed.kind === 'fetch') {
         await ctx.queue.enqueue(trx, 'stores.fetch', { storeId, externalIds: parsed.externalIds });
-        return { status: 'accepted' as const, topic: parsed.topic, orders: parsed.externalIds.length };
+        return { status: 'accepted', topic: parsed.topic, orders: parsed.externalIds.length };
       }
       const outcomes = await storeInTrx(ctx, trx, store, parsed.orders, parsed.malformed, 'webhook');
-      return { status: 'accepted' as const, topic: parsed.topic, orders: outcomes.length };
-    });
-  } catch (err) {
-    if (isUniqueViolation(err) && parsed.deliveryId) return { status: 'duplicate', topic: parsed.topic, orders: 0 };
-    throw err;
-  }
+      return { status: 'accepted', topic: parsed.topic, orders: outcomes.length };
+    }),
+  );
 }

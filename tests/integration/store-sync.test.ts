@@ -205,6 +205,29 @@ describe.each(FAKES)('orders from %s', (_name, start) => {
     expect(healthy).toMatchObject({ lastError: null, failures: 0 });
   });
 
+  it('stores each order once when a sync and webhooks bring the same new orders at the same time', async () => {
+    const c = await coop();
+    const specs = Array.from({ length: 40 }, (_, i) => ({ id: nextId(), updatedAt: minutesAgo(20 - i * 0.1), lines: [{ sku: c.apple.skuCode, qty: 1 + (i % 4) }] }));
+    fake.upsertMany(specs);
+    // an active store starts its first sync at once; the webhooks race it, and a manual sync too
+    const store = await connect(fake, c.owner.id, c.seller, { active: true });
+    const hooks = specs.map((s) => fake.webhook(s.id));
+    const answers = await Promise.all([
+      ...hooks.map((w) => h.http.post(`/api/v1/webhooks/${fake.platform}/${store.id}`).query(w.query).set(w.headers).send(w.body.toString('utf8'))),
+      h.http.post(`/api/v1/stores/${store.id}/sync`).set(bearer(c.seller)).send({}),
+    ]);
+    expect(answers.map((a) => a.status).filter((s) => s !== 200 && s !== 202)).toEqual([]);
+    await waitFor(async () => (await ordersOf(c.seller, store.id)).length >= specs.length, 30_000, 'all orders');
+    await waitFor(async () => {
+      const open = await h.runtime.ctx.db('outbox_jobs').whereIn('type', ['stores.sync', 'stores.fetch']).whereIn('status', ['pending', 'queued', 'running']).select('payload');
+      return !open.some((j: any) => JSON.parse(j.payload).storeId === store.id);
+    }, 30_000, 'the jobs to finish');
+    const orders = await ordersOf(c.seller, store.id);
+    expect(orders).toHaveLength(specs.length);
+    expect(new Set(orders.map((o) => o.externalId)).size).toBe(specs.length);
+    for (const s of specs) expect(orders.find((o) => o.externalId === s.id).lines[0].qty).toBe(s.lines[0].qty);
+  });
+
   it('takes signed webhooks once, refuses forged ones, and never lets an older update overwrite a newer one', async () => {
     const c = await coop();
     const store = await connect(fake, c.owner.id, c.seller, { active: true });

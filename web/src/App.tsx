@@ -16,6 +16,11 @@ import { SkusPage } from './pages/SkusPage';
 import { StockPage } from './pages/StockPage';
 import { SkuFormPage } from './pages/SkuForm';
 import { SkuImportPage } from './pages/SkuImport';
+import { OrdersPage } from './pages/OrdersPage';
+import { OrderDetailPage } from './pages/OrderDetail';
+import { OrderImportPage } from './pages/OrderImport';
+import { StoresPage } from './pages/StoresPage';
+import { StoreDetailPage } from './pages/StoreDetail';
 import { TerminalApp } from './terminal/TerminalApp';
 
 const VIEWS: Record<PageDef['name'], (props: { user: SessionUser; params: Record<string, string> }) => ReactNode> = {
@@ -26,6 +31,11 @@ const VIEWS: Record<PageDef['name'], (props: { user: SessionUser; params: Record
   skuNew: SkuFormPage,
   skuImport: SkuImportPage,
   skuEdit: SkuFormPage,
+  orders: OrdersPage,
+  orderImport: OrderImportPage,
+  orderDetail: OrderDetailPage,
+  stores: StoresPage,
+  storeDetail: StoreDetailPage,
   locations: LocationsPage,
   users: UsersPage,
   jobs: JobsPage,

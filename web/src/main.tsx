@@ -8,6 +8,8 @@ import './styles/login.css';
 import './styles/products.css';
 import './styles/sku-form.css';
 import './styles/sku-import.css';
+import './styles/orders.css';
+import './styles/stores.css';
 import './styles/terminal.css';
 import './styles/terminal-screens.css';
 

@@ -3,7 +3,26 @@ import type { Role } from './session';
 
 /** The pages of the app and which roles may open them (the navigation shows only those). */
 export interface PageDef {
-  name: 'home' | 'owners' | 'skus' | 'stock' | 'skuNew' | 'skuImport' | 'skuEdit' | 'locations' | 'users' | 'jobs' | 'terminal' | 'termReceive' | 'termPutaway' | 'termMove';
+  name:
+    | 'home'
+    | 'owners'
+    | 'skus'
+    | 'stock'
+    | 'skuNew'
+    | 'skuImport'
+    | 'skuEdit'
+    | 'orders'
+    | 'orderImport'
+    | 'orderDetail'
+    | 'stores'
+    | 'storeDetail'
+    | 'locations'
+    | 'users'
+    | 'jobs'
+    | 'terminal'
+    | 'termReceive'
+    | 'termPutaway'
+    | 'termMove';
   /** A `:id` part matches a number, handed to the page as `params.id`. */
   path: string;
   label: MessageKey;
@@ -16,6 +35,8 @@ export interface PageDef {
 
 const STAFF_AND_SELLER: Role[] = ['admin', 'supervisor', 'seller'];
 const FLOOR: Role[] = ['admin', 'supervisor', 'operator'];
+/** Orders and store connections: operators may look, not change. */
+const ORDER_VIEWERS: Role[] = ['admin', 'supervisor', 'operator', 'seller'];
 
 export const PAGES: PageDef[] = [
   { name: 'home', path: '/', label: 'nav.home', roles: ['admin', 'supervisor', 'operator', 'seller', 'carrier'] },
@@ -25,6 +46,11 @@ export const PAGES: PageDef[] = [
   { name: 'skuNew', path: '/skus/new', label: 'skuForm.newTitle', roles: STAFF_AND_SELLER, sub: true },
   { name: 'skuImport', path: '/skus/import', label: 'skuImport.title', roles: STAFF_AND_SELLER, sub: true },
   { name: 'skuEdit', path: '/skus/:id', label: 'skuForm.editTitle', roles: ['admin', 'supervisor', 'operator', 'seller'], sub: true },
+  { name: 'orders', path: '/orders', label: 'nav.orders', roles: ORDER_VIEWERS },
+  { name: 'orderImport', path: '/orders/import', label: 'orderImport.title', roles: STAFF_AND_SELLER, sub: true },
+  { name: 'orderDetail', path: '/orders/:id', label: 'order.titleShort', roles: ORDER_VIEWERS, sub: true },
+  { name: 'stores', path: '/stores', label: 'nav.stores', roles: ORDER_VIEWERS },
+  { name: 'storeDetail', path: '/stores/:id', label: 'stores.titleShort', roles: ORDER_VIEWERS, sub: true },
   { name: 'locations', path: '/locations', label: 'nav.locations', roles: ['admin', 'supervisor', 'operator'] },
   { name: 'users', path: '/users', label: 'nav.users', roles: ['admin', 'supervisor'] },
   { name: 'jobs', path: '/jobs', label: 'nav.jobs', roles: ['admin', 'supervisor'] },

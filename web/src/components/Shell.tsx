@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { api } from '../api';
 import { useI18n } from '../i18n';
 import { pagesFor } from '../pages';
@@ -11,6 +11,12 @@ import { Link } from './ui';
 export function Shell({ user, pathname, children }: { user: SessionUser; pathname: string; children: ReactNode }) {
   const { t } = useI18n();
   const [leaving, setLeaving] = useState(false);
+  const nav = useRef<HTMLUListElement>(null);
+
+  // On a phone the navigation scrolls sideways: keep the current page's tab in view.
+  useEffect(() => {
+    nav.current?.querySelector<HTMLElement>('[aria-current="page"]')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  }, [pathname]);
 
   const logout = async () => {
     setLeaving(true);
@@ -48,7 +54,7 @@ export function Shell({ user, pathname, children }: { user: SessionUser; pathnam
         </div>
       </header>
       <nav className="mainnav" aria-label={t('nav.label')}>
-        <ul>
+        <ul ref={nav}>
           {pages.map((p) => {
             const active = p.path === '/' ? pathname === '/' : pathname === p.path || pathname.startsWith(p.path + '/');
             return (

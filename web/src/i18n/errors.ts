@@ -11,7 +11,7 @@ export const zhErrors: Record<string, string> = {
   PAYLOAD_TOO_LARGE: '文件太大',
   NOT_FOUND: '找不到要找的内容（可能已被删除）',
   DUPLICATE_BARCODE: '条码已被您的其他商品使用',
-  UNKNOWN_SKU: '组合装里有不存在的商品编码',
+  UNKNOWN_SKU: '有商品编码不是这个货主的商品',
   NESTED_KIT: '组合装不能再包含组合装',
   EMPTY_FILE: '文件是空的，请填写商品后再上传',
   MISSING_COLUMNS: '表头缺少必填的列，请使用模板的第一行表头',
@@ -35,6 +35,11 @@ export const zhErrors: Record<string, string> = {
   UNKNOWN_OWNER: '没有这个货主',
   IDEMPOTENCY_IN_PROGRESS: '上一次发送仍在处理，请稍等再重新发送',
   IDEMPOTENCY_RETRY: '请重新发送',
+  ORDER_SHIPPED: '订单已经发货，不能再取消',
+  ORDER_IN_PROGRESS: '订单已在仓库处理中，这里不能再修改',
+  PII_PURGED: '这个订单的收件人信息已被删除',
+  DUPLICATE_EXTERNAL_ID: '已有相同订单号但内容不同的订单',
+  TOO_MANY_ROWS: '文件行数太多，请分成几个文件上传',
 };
 
 export const WITH_DETAIL = new Set(['DUPLICATE', 'FORBIDDEN', 'DUPLICATE_BARCODE', 'UNKNOWN_SKU', 'NESTED_KIT', 'UNKNOWN_BARCODE', 'NOT_ON_ASN', 'TEMPERATURE_MISMATCH', 'INSUFFICIENT_STOCK', 'NOT_AT_LOCATION', 'UNKNOWN_LOCATION', 'LOT_MISMATCH']);
@@ -56,4 +61,6 @@ export const zhDetailCodes: Record<string, string> = {
   temperature_mismatch: '温层不符',
   unknown_location: '没有这个库位',
   unknown: '不认识',
+  unknown_sku: '不是这个货主的商品编码',
+  unknown_platform: '不支持的平台',
 };

@@ -4,15 +4,17 @@ import { skusEn, skusZh } from './skus';
 import { portalEn, portalZh } from './portal';
 import { terminalEn, terminalZh } from './terminal';
 import { stockEn, stockZh } from './stock';
+import { ordersEn, ordersZh } from './orders';
+import { storesEn, storesZh } from './stores';
 import { WITH_DETAIL, zhDetailCodes, zhErrors } from './errors';
 
 /** Every visible string of the web app, in English and Chinese (zh-CN), one file per area. */
 
-const en = { ...coreEn, ...skusEn, ...portalEn, ...terminalEn, ...stockEn };
+const en = { ...coreEn, ...skusEn, ...portalEn, ...terminalEn, ...stockEn, ...ordersEn, ...storesEn };
 
 export type MessageKey = keyof typeof en;
 
-const zh: Record<MessageKey, string> = { ...coreZh, ...skusZh, ...portalZh, ...terminalZh, ...stockZh };
+const zh: Record<MessageKey, string> = { ...coreZh, ...skusZh, ...portalZh, ...terminalZh, ...stockZh, ...ordersZh, ...storesZh };
 
 export type Lang = 'en' | 'zh';
 const dictionaries: Record<Lang, Record<MessageKey, string>> = { en, zh };

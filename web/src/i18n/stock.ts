@@ -2,6 +2,7 @@
 
 export const stockEn = {
   'nav.stock': 'Stock',
+  'home.stockCard': 'What the hub holds for you, and what expires soon.',
   'stock.title': 'Stock',
   'stock.lead': 'What the hub holds for you, per product. Available = on hand − already promised to orders.',
   'stock.sku': 'Product',
@@ -20,6 +21,7 @@ export const stockEn = {
 
 export const stockZh: Record<keyof typeof stockEn, string> = {
   'nav.stock': '库存',
+  'home.stockCard': '产地仓为您保管的货物，以及快到期的批次。',
   'stock.title': '库存',
   'stock.lead': '产地仓为您保管的货物，按商品汇总。可用 = 在库 − 已分配给订单。',
   'stock.sku': '商品',

@@ -8,6 +8,9 @@ import { ErrorBox, Link, PageTitle } from '../components/ui';
 const CARD_TEXT: Partial<Record<string, MessageKey>> = {
   owners: 'home.ownersCard',
   skus: 'home.skusCard',
+  stock: 'home.stockCard',
+  orders: 'home.ordersCard',
+  stores: 'home.storesCard',
   locations: 'home.locationsCard',
   users: 'home.usersCard',
   jobs: 'home.jobsCard',
