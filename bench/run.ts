@@ -6,8 +6,9 @@ import * as http from './http.bench';
 import * as skuImport from './sku-import.bench';
 import * as scan from './scan.bench';
 import * as ingest from './ingest.bench';
+import * as route from './route.bench';
 
-const BENCHES: Record<string, { main(args: string[]): Promise<void> }> = { http, 'sku-import': skuImport, scan, ingest };
+const BENCHES: Record<string, { main(args: string[]): Promise<void> }> = { http, 'sku-import': skuImport, scan, ingest, route };
 
 async function run() {
   const [name, ...args] = process.argv.slice(2);

@@ -8,6 +8,7 @@ import { paginate, PageParams } from '../db/cursor';
 import { whereOwner, visibleOwnerId } from '../auth/scope';
 import { audit } from '../audit';
 import { addStock, moveStock, takeStock } from './stock';
+import { stockArrived } from '../allocation/allocate.job';
 import { checkPlacement, findLocation, resolveItem, LocationRow } from './lookup';
 import { ensureLot, findLot } from './lots';
 
@@ -202,6 +203,7 @@ export async function adjustStock(
     const key = { ownerId: input.ownerId, skuId: sku.id, lotId: lot.id, locationId: location.id };
     const meta = { kind: 'adjustment' as const, reason: input.note ? `${input.reason}: ${input.note}` : input.reason };
     const movementId = input.qtyDelta > 0 ? await addStock(trx, caller, key, input.qtyDelta, meta) : await takeStock(trx, caller, key, -input.qtyDelta, meta);
+    if (input.qtyDelta > 0 && location.type === 'pick') await stockArrived(ctx, trx);
     await audit(trx, caller, { action: 'adjust', entity: 'inventory', entityId: movementId, ownerId: input.ownerId, details: { skuCode: sku.sku_code, lotNo: lot.lot_no, location: location.code, qtyDelta: input.qtyDelta, reason: input.reason } });
     return { movementId, stock: await stockRow(trx, key) };
   });
@@ -227,6 +229,7 @@ export async function moveInventory(
     checkPlacement(caller.principal, sku, to, input.override);
     const key = { ownerId, skuId: sku.id, lotId: lot.id, locationId: from.id };
     const moveGroup = await moveStock(trx, caller, key, to.id, input.qty, { kind });
+    if (to.type === 'pick') await stockArrived(ctx, trx);
     return { moveGroup, skuCode: sku.sku_code, lotNo: lot.lot_no, qty: input.qty, from: await stockRow(trx, key), to: await stockRow(trx, { ...key, locationId: to.id }) };
   });
 }

@@ -1,6 +1,7 @@
 import type { AppContext } from '../context';
 import type { Caller } from '../auth/principal';
 import { inTransaction } from '../db/transaction';
+import { stockArrived } from '../allocation/allocate.job';
 import { nowDb } from '../db/time';
 import { NotFound } from '../http/errors';
 import { paginate, PageParams } from '../db/cursor';
@@ -34,6 +35,11 @@ export async function setLotHold(ctx: AppContext, caller: Caller, id: number, ho
   return inTransaction(ctx.db, async (trx) => {
     const lot = await loadLot(trx, caller, id);
     await trx('lots').where({ id }).update({ status: hold ? 'hold' : 'released', hold_reason: hold ? (reason ?? null) : null, updated_at: nowDb() });
+    if (!hold && lot.status !== 'released') {
+      // its stock becomes allocatable: backorders waiting for this SKU get another try
+      await trx('inventory').where({ lot_id: id }).update({ updated_at: nowDb() });
+      await stockArrived(ctx, trx);
+    }
     await audit(trx, caller, { action: hold ? 'hold' : 'release', entity: 'lot', entityId: id, ownerId: lot.owner_id, details: { lotNo: lot.lot_no, reason } });
     return { ...presentLot(await trx('lots').where({ id }).first()), skuCode: lot.sku_code };
   });

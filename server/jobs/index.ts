@@ -3,6 +3,7 @@ import type { Schedule } from '../queue/queue';
 import { maintenanceJob, MAINTENANCE_EVERY_MS } from './maintenance.job';
 import { storeDispatchJob, storeFetchJob, storeSyncJob, STORE_DISPATCH_EVERY_MS } from '../stores/sync';
 import { reprocessJob } from '../orders/reprocess.job';
+import { allocateJob, ALLOCATE_SWEEP_EVERY_MS } from '../allocation/allocate.job';
 
 /** Every job type of the product, in one typed map (later modules add theirs here). */
 export const JOBS = {
@@ -11,6 +12,7 @@ export const JOBS = {
   'stores.sync': storeSyncJob,
   'stores.fetch': storeFetchJob,
   'orders.reprocess': reprocessJob,
+  'orders.allocate': allocateJob,
 } satisfies Record<string, JobSpec>;
 
 export type JobType = keyof typeof JOBS;
@@ -18,6 +20,7 @@ export type JobType = keyof typeof JOBS;
 export const SCHEDULES: Schedule[] = [
   { type: 'system.maintenance', everyMs: MAINTENANCE_EVERY_MS },
   { type: 'stores.dispatch', everyMs: STORE_DISPATCH_EVERY_MS },
+  { type: 'orders.allocate', everyMs: ALLOCATE_SWEEP_EVERY_MS },
 ];
 
 export function buildRegistry(extra: Record<string, JobSpec> = {}): JobRegistry {

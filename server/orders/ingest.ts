@@ -6,6 +6,7 @@ import { seal, unsealNullable } from '../util/seal';
 import { normaliseAddress, AddressResult } from './address';
 import { validatePhone, PhoneResult } from './phone';
 import { maskAddress, maskName, maskPhone } from './mask';
+import { releaseAllocations } from '../allocation/allocate';
 import {
   CANCELLABLE,
   EDITABLE,
@@ -38,6 +39,8 @@ export interface IngestOutcome {
   holdReason: HoldReason | null;
   /** the stored content digest before this delivery (for the order API's conflict check) */
   previousHash: string | null;
+  /** became ready for allocation in this delivery */
+  released?: boolean;
 }
 
 export interface ResolvedLine extends IncomingLine {
@@ -246,7 +249,7 @@ export async function ingestOrders(trx: Trx, dataKey: Buffer, source: OrderSourc
       events.push({ order_id: id, event: 'received', from_status: null, to_status: status, actor: source.actor, message: f.order.platformStatus ? `platform status ${f.order.platformStatus}` : null, created_at: now });
       if (status === 'held') events.push({ order_id: id, event: 'held', from_status: status, to_status: status, actor: 'system', message: f.verdict!.holdDetail, created_at: now });
       if (f.verdict?.release) events.push({ order_id: id, event: 'released', from_status: status, to_status: status, actor: 'system', message: 'paid, nothing to fix: ready for allocation', created_at: now });
-      outcomes.set(f.order.externalId, { externalId: f.order.externalId, id, result: 'created', status, holdReason: (f.row.hold_reason as HoldReason) ?? null, previousHash: null });
+      outcomes.set(f.order.externalId, { externalId: f.order.externalId, id, result: 'created', status, holdReason: (f.row.hold_reason as HoldReason) ?? null, previousHash: null, released: !!f.verdict?.release });
     }
     for (let i = 0; i < allLines.length; i += 500) await trx('order_lines').insert(allLines.slice(i, i + 500));
   }
@@ -332,12 +335,13 @@ async function applyUpdate(
   event('updated', to, o.paid && !prev.paid ? 'paid on the platform' : 'changed on the platform');
   if (verdict.status === 'held') event('held', to, verdict.holdDetail);
   if (releasedNow) event('released', to, 'paid, nothing to fix: ready for allocation');
-  return { ...base, result: 'updated', status: to, holdReason: verdict.holdReason };
+  return { ...base, result: 'updated', status: to, holdReason: verdict.holdReason, released: releasedNow };
 }
 
-/** Cancels an order not yet packed. (Allocation, when it exists, releases its reservations here.) */
+/** Cancels an order not yet packed, giving back the stock reserved for it. */
 export async function cancelRow(trx: Trx, prev: any, extra: Record<string, unknown>, now: string): Promise<void> {
   if (!CANCELLABLE.includes(prev.status)) throw new Error(`order ${prev.id} cannot be cancelled in status ${prev.status}`);
+  await releaseAllocations(trx, Number(prev.id));
   await trx('orders')
     .where({ id: prev.id })
     .update({ status: 'cancelled', hold_reason: null, hold_detail: null, released_at: null, cancelled_at: now, updated_at: now, version: Number(prev.version) + 1, ...extra });
@@ -365,9 +369,9 @@ export async function reevaluate(
   row: any,
   actor: string,
   change: { receiver?: IncomingReceiver; manualHold?: boolean; message: string },
-): Promise<{ status: OrderStatus; holdReason: HoldReason | null; changed: boolean }> {
+): Promise<{ status: OrderStatus; holdReason: HoldReason | null; changed: boolean; released: boolean }> {
   const status = row.status as OrderStatus;
-  if (!EDITABLE.includes(status)) return { status, holdReason: row.hold_reason ?? null, changed: false };
+  if (!EDITABLE.includes(status)) return { status, holdReason: row.hold_reason ?? null, changed: false, released: false };
   const stored = await trx('order_lines').where({ order_id: row.id }).orderBy('line_no');
   const incoming: IncomingLine[] = stored.map((l: any) => ({
     externalLineId: l.external_line_id,
@@ -388,7 +392,7 @@ export async function reevaluate(
   const releasedNow = verdict.release && !row.released_at;
   const linesChanged = lines.some((l, i) => (stored[i].sku_id ?? null) !== l.skuId || Number(stored[i].factor) !== l.factor);
   const changed = to !== status || verdict.holdDetail !== (row.hold_detail ?? null) || releasedNow || linesChanged || !!change.receiver || manualHold !== !!row.manual_hold;
-  if (!changed) return { status, holdReason: row.hold_reason ?? null, changed: false };
+  if (!changed) return { status, holdReason: row.hold_reason ?? null, changed: false, released: false };
   await trx('orders')
     .where({ id: row.id })
     .update({
@@ -410,5 +414,5 @@ export async function reevaluate(
   if (to === 'held') events.push({ order_id: row.id, event: 'held', from_status: to, to_status: to, actor: 'system', message: verdict.holdDetail, created_at: now });
   if (releasedNow) events.push({ order_id: row.id, event: 'released', from_status: to, to_status: to, actor: 'system', message: 'nothing left to fix: ready for allocation', created_at: now });
   await trx('order_events').insert(events);
-  return { status: to, holdReason: verdict.holdReason, changed: true };
+  return { status: to, holdReason: verdict.holdReason, changed: true, released: releasedNow };
 }

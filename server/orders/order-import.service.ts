@@ -5,6 +5,7 @@ import { audit } from '../audit';
 import { BadRequest, BusinessRule, NotFound } from '../http/errors';
 import { readTabular, ColumnSpec } from '../tabular';
 import { ingestOrders } from './ingest';
+import { allocateSoon } from '../allocation/allocate.job';
 import { actorOf, contentHash, EDITABLE, IncomingOrder } from './orders.model';
 
 /**
@@ -159,6 +160,7 @@ export async function importOrders(ctx: AppContext, caller: Caller, file: string
         for (let i = 0; i < accepted.length; i += 500) {
           const chunk = accepted.slice(i, i + 500);
           const outcomes = await ingestOrders(trx, ctx.config.dataKey, { ownerId, storeId: null, channel: 'import', actor: actorOf(caller.principal) }, chunk.map((x) => x.incoming));
+          if (!opts.dryRun) await allocateSoon(ctx, trx, outcomes.filter((o) => o.released).map((o) => o.id));
           for (const o of outcomes) {
             result.orders++;
             if (o.result === 'created') result.created++;

@@ -5,7 +5,7 @@ import { defineRoute } from '../http/route';
 import { ValidationFailed } from '../http/errors';
 import { withUpload } from '../http/upload';
 import { Id, ListQuery, pageOf, z } from '../http/zod';
-import { cancelOrder, correctReceiver, createApiOrder, getOrder, listOrders, setManualHold } from './orders.service';
+import { cancelOrder, correctReceiver, createApiOrder, forceAllocate, getOrder, listOrders, setManualHold } from './orders.service';
 import { importOrders } from './order-import.service';
 import { HOLD_REASONS, ORDER_STATUSES } from './orders.model';
 
@@ -47,7 +47,7 @@ const Order = z
     externalId: z.string(),
     status: z.enum(ORDER_STATUSES),
     holdReason: z.enum(HOLD_REASONS).nullable(),
-    holdDetail: z.string().nullable(),
+    holdDetail: z.string().nullable().openapi({ description: 'what to fix (held), or what stock is short (backorder)' }),
     paid: z.boolean(),
     platformStatus: z.string().nullable(),
     coldChain: z.boolean(),
@@ -63,7 +63,12 @@ const Order = z
     shippedAt: z.string().nullable(),
     createdAt: z.string().nullable(),
     updatedAt: z.string().nullable(),
+    allocatedAt: z.string().nullable(),
     history: z.array(HistoryEntry).optional(),
+    allocations: z
+      .array(z.object({ skuCode: z.string(), lotNo: z.string(), expiresAt: z.string().nullable(), locationCode: z.string(), qty: z.number(), pickedQty: z.number(), status: z.string() }))
+      .optional()
+      .openapi({ description: 'the lots and locations reserved for the order (kits per component), first-expiring first' }),
   })
   .openapi('Order');
 
@@ -175,6 +180,16 @@ export function orderRoutes(ctx: AppContext, registry: OpenAPIRegistry): Router 
     body: z.object({ reason: z.string().trim().max(200).nullish() }).strict(),
     response: { status: 200, description: 'The order', schema: Order },
     handler: async ({ params, body, caller }) => ({ body: await cancelOrder(ctx, caller, params.id, body?.reason) }),
+  });
+  defineRoute(r, registry, {
+    method: 'post',
+    path: '/api/v1/orders/:id/allocate',
+    summary: 'Allocate now (FEFO, whole order): allocated, or backorder with the shortage in holdDetail; 409 when the order is not waiting for allocation',
+    tag: 'orders',
+    roles: ['admin', 'supervisor'],
+    params: byId,
+    response: { status: 200, description: 'The order', schema: Order },
+    handler: async ({ params, caller }) => ({ body: await forceAllocate(ctx, caller, params.id) }),
   });
   defineRoute(r, registry, {
     method: 'post',

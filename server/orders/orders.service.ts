@@ -8,6 +8,8 @@ import { paginate, PageParams } from '../db/cursor';
 import { whereOwner } from '../auth/scope';
 import { audit } from '../audit';
 import { cancelRow, ingestOrders, IngestOutcome, openReceiver, reevaluate } from './ingest';
+import { allocateSoon } from '../allocation/allocate.job';
+import { allocateOrder } from '../allocation/allocate';
 import { actorOf, CANCELLABLE, contentHash, IncomingOrder, IncomingReceiver, OrderStatus } from './orders.model';
 
 /** Roles that see a receiver in full on the order page; everyone else sees it masked. */
@@ -25,7 +27,21 @@ export async function presentOrders(db: Tx, rows: any[], opts: { dataKey?: Buffe
     byOrder.set(Number(l.order_id), list);
   }
   const history = new Map<number, any[]>();
+  const allocations = new Map<number, any[]>();
   if (opts.history) {
+    const rows = await db('allocations')
+      .join('skus', 'skus.id', 'allocations.sku_id')
+      .join('lots', 'lots.id', 'allocations.lot_id')
+      .join('locations', 'locations.id', 'allocations.location_id')
+      .whereIn('allocations.order_id', ids)
+      .whereNot('allocations.status', 'released')
+      .orderBy('allocations.id')
+      .select('allocations.*', 'skus.sku_code', 'lots.lot_no', 'lots.expires_at', 'locations.code as location_code');
+    for (const a of rows) {
+      const list = allocations.get(Number(a.order_id)) ?? [];
+      list.push({ skuCode: a.sku_code, lotNo: a.lot_no, expiresAt: a.expires_at ?? null, locationCode: a.location_code, qty: a.qty, pickedQty: a.picked_qty, status: a.status });
+      allocations.set(Number(a.order_id), list);
+    }
     for (const e of await db('order_events').whereIn('order_id', ids).orderBy('id')) {
       const list = history.get(Number(e.order_id)) ?? [];
       list.push({ event: e.event, fromStatus: e.from_status, toStatus: e.to_status, actor: e.actor, message: e.message, at: toIso(e.created_at) });
@@ -80,7 +96,8 @@ export async function presentOrders(db: Tx, rows: any[], opts: { dataKey?: Buffe
       shippedAt: toIso(r.shipped_at),
       createdAt: toIso(r.created_at),
       updatedAt: toIso(r.updated_at),
-      ...(opts.history ? { history: history.get(Number(r.id)) ?? [] } : {}),
+      allocatedAt: toIso(r.allocated_at),
+      ...(opts.history ? { history: history.get(Number(r.id)) ?? [], allocations: allocations.get(Number(r.id)) ?? [] } : {}),
     };
   });
 }
@@ -183,6 +200,7 @@ export async function createApiOrder(ctx: AppContext, caller: Caller, input: Api
       return { created: false, order: await presentOne(ctx, trx, caller, await trx('orders').where({ id: existing.id }).first()) };
     }
     const [outcome] = await ingestOrders(trx, ctx.config.dataKey, { ownerId: input.ownerId, storeId: null, channel: 'api', actor: actorOf(caller.principal) }, [incoming]);
+    if (outcome.released) await allocateSoon(ctx, trx, [outcome.id]);
     await audit(trx, caller, { action: 'create', entity: 'order', entityId: outcome.id, ownerId: input.ownerId, details: { externalId: input.externalId, lines: input.lines.length } });
     return { created: true, order: await presentOne(ctx, trx, caller, await trx('orders').where({ id: outcome.id }).first()) };
   });
@@ -213,6 +231,17 @@ export async function cancelOrder(ctx: AppContext, caller: Caller, id: number, r
   });
 }
 
+/** `POST /orders/:id/allocate`: allocates at once instead of waiting for the job. */
+export async function forceAllocate(ctx: AppContext, caller: Caller, id: number) {
+  const row = await loadOrder(ctx.db, caller, id);
+  if (!((row.status === 'pending' && row.released_at) || row.status === 'backorder' || row.status === 'allocated')) {
+    const why = row.status === 'pending' ? 'it is not paid yet' : `it is ${row.status}`;
+    throw new Conflict('NOT_ALLOCATABLE', `The order cannot be allocated: ${why}`);
+  }
+  if (row.status !== 'allocated') await allocateOrder(ctx, id, actorOf(caller.principal));
+  return getOrder(ctx, caller, id);
+}
+
 /** Puts an order on hold by hand (supervisor), or lifts that hold and judges the order again. */
 export async function setManualHold(ctx: AppContext, caller: Caller, id: number, hold: boolean, reason?: string | null) {
   return inTransaction(ctx.db, async (trx) => {
@@ -221,7 +250,8 @@ export async function setManualHold(ctx: AppContext, caller: Caller, id: number,
       throw new Conflict('ORDER_IN_PROGRESS', `The order is ${row.status}; only orders not yet allocated can be held or released`);
     }
     const message = hold ? `held by hand${reason ? `: ${reason}` : ''}` : 'released by hand';
-    await reevaluate(trx, ctx.config.dataKey, row, actorOf(caller.principal), { manualHold: hold, message });
+    const r = await reevaluate(trx, ctx.config.dataKey, row, actorOf(caller.principal), { manualHold: hold, message });
+    if (r.released) await allocateSoon(ctx, trx, [id]);
     await audit(trx, caller, { action: hold ? 'hold' : 'release', entity: 'order', entityId: id, ownerId: row.owner_id, details: { reason } });
     return presentOne(ctx, trx, caller, await trx('orders').where({ id }).first());
   });
@@ -237,7 +267,8 @@ export async function correctReceiver(ctx: AppContext, caller: Caller, id: numbe
     if (row.pii_purged_at) throw new Conflict('PII_PURGED', 'The receiver of this order has been erased');
     const current = openReceiver(ctx.config.dataKey, row);
     const receiver: IncomingReceiver = { ...current, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) } as IncomingReceiver;
-    await reevaluate(trx, ctx.config.dataKey, row, actorOf(caller.principal), { receiver, message: 'receiver corrected' });
+    const r = await reevaluate(trx, ctx.config.dataKey, row, actorOf(caller.principal), { receiver, message: 'receiver corrected' });
+    if (r.released) await allocateSoon(ctx, trx, [id]);
     await audit(trx, caller, { action: 'correct_receiver', entity: 'order', entityId: id, ownerId: row.owner_id, details: { fields: Object.keys(patch) } });
     return presentOne(ctx, trx, caller, await trx('orders').where({ id }).first());
   });
@@ -265,10 +296,13 @@ export async function reprocessUnmapped(ctx: AppContext, scope: { storeId?: numb
     after = ids[ids.length - 1];
     await inTransaction(ctx.db, async (trx) => {
       const rows = await trx('orders').whereIn('id', ids).where({ status: 'held' }).orderBy('id').forUpdate();
+      const ready: number[] = [];
       for (const row of rows) {
         const r = await reevaluate(trx, ctx.config.dataKey, row, actor, { message: 'listing mapping added' });
         if (r.status !== 'held') released++;
+        if (r.released) ready.push(Number(row.id));
       }
+      await allocateSoon(ctx, trx, ready);
     });
   }
 }

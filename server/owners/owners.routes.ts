@@ -14,6 +14,7 @@ const Owner = z
     code: z.string(),
     name: z.string(),
     contactName: z.string().nullable(),
+    minShelfLifeDays: z.number().openapi({ description: 'the least remaining shelf life, in days, a lot must have to be allocated (at shipping)' }),
     phone: z.string().nullable(),
     status: z.enum(['active', 'inactive']),
     createdAt: z.string(),
@@ -22,7 +23,7 @@ const Owner = z
   .openapi('Owner');
 
 const CreateOwner = z
-  .object({ code: Code, name: z.string().trim().min(1).max(200), contactName: z.string().trim().max(100).nullish(), phone: Phone.nullish() })
+  .object({ code: Code, name: z.string().trim().min(1).max(200), contactName: z.string().trim().max(100).nullish(), phone: Phone.nullish(), minShelfLifeDays: z.number().int().min(0).max(3650).optional() })
   .strict()
   .openapi('CreateOwner');
 
@@ -32,6 +33,7 @@ const PatchOwner = z
     contactName: z.string().trim().max(100).nullish(),
     phone: Phone.nullish(),
     status: z.enum(['active', 'inactive']).optional(),
+    minShelfLifeDays: z.number().int().min(0).max(3650).optional(),
   })
   .strict()
   .openapi('PatchOwner');

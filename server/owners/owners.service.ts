@@ -13,6 +13,7 @@ export interface OwnerInput {
   name: string;
   contactName?: string | null;
   phone?: string | null;
+  minShelfLifeDays?: number;
 }
 
 export function presentOwner(r: any) {
@@ -21,6 +22,7 @@ export function presentOwner(r: any) {
     code: r.code,
     name: r.name,
     contactName: r.contact_name ?? null,
+    minShelfLifeDays: Number(r.min_shelf_life_days ?? 0),
     phone: r.phone ?? null,
     status: r.status,
     createdAt: toIso(r.created_at),
@@ -36,6 +38,7 @@ export async function createOwner(ctx: AppContext, caller: Caller, input: OwnerI
         code: input.code,
         name: input.name,
         contact_name: input.contactName ?? null,
+        min_shelf_life_days: input.minShelfLifeDays ?? 0,
         phone: input.phone ?? null,
         status: 'active',
         created_at: now,
@@ -73,6 +76,7 @@ export async function updateOwner(ctx: AppContext, caller: Caller, id: number, p
     const changes: Record<string, unknown> = {};
     if (patch.name !== undefined) changes.name = patch.name;
     if (patch.contactName !== undefined) changes.contact_name = patch.contactName;
+    if (patch.minShelfLifeDays !== undefined) changes.min_shelf_life_days = patch.minShelfLifeDays;
     if (patch.phone !== undefined) changes.phone = patch.phone;
     if (patch.status !== undefined) changes.status = patch.status;
     if (Object.keys(changes).length) {

@@ -7,6 +7,7 @@ import { ingestOrders, IngestOutcome } from '../orders/ingest';
 import type { IncomingOrder } from '../orders/orders.model';
 import { adapterFor, MalformedOrder, PlatformAdapter, PlatformConnection, PlatformError, PlatformOrder, PullWindow } from '../../integrations/platforms';
 import { connectionOf } from './stores.service';
+import { allocateSoon } from '../allocation/allocate.job';
 
 /**
  * Pulling a store's orders. Each run reads the windows from the store's cursor (minus an overlap,
@@ -119,6 +120,7 @@ export async function retryOnRace<T>(work: () => Promise<T>, attempts = 4): Prom
 export async function storeInTrx(ctx: AppContext, trx: any, store: any, orders: PlatformOrder[], malformed: MalformedOrder[], via: string): Promise<IngestOutcome[]> {
   const source = { ownerId: Number(store.owner_id), storeId: Number(store.id), channel: store.platform, actor: `store:${store.id} (${store.platform} ${via})` };
   const outcomes = await ingestOrders(trx, ctx.config.dataKey, source, orders.map(toIncoming));
+  await allocateSoon(ctx, trx, outcomes.filter((o) => o.released).map((o) => o.id));
   if (malformed.length) {
     const now = nowDb();
     await trx('store_rejects').insert(malformed.map((m) => ({ store_id: store.id, external_id: m.externalId?.slice(0, 64) ?? null, reason: m.reason.slice(0, 500), seen_at: now })));
