@@ -18,6 +18,7 @@ import { inboundRoutes } from './inbound/inbound.routes';
 import { inventoryRoutes } from './inventory/inventory.routes';
 import { storeRoutes } from './stores/stores.routes';
 import { orderRoutes } from './orders/orders.routes';
+import { waveRoutes } from './waves/waves.routes';
 
 const WEB_DIST = path.resolve(__dirname, '../web/dist');
 
@@ -37,7 +38,7 @@ export function createApp(ctx: AppContext): Express {
   api.use(express.json({ limit: ctx.config.jsonLimit, type: ['application/json', 'application/*+json'] }));
   api.use(authMiddleware(ctx));
   api.use(idempotency(ctx));
-  for (const routes of [healthRoutes, authRoutes, ownerRoutes, layoutRoutes, catalogRoutes, inboundRoutes, inventoryRoutes, storeRoutes, orderRoutes, jobRoutes, auditRoutes]) {
+  for (const routes of [healthRoutes, authRoutes, ownerRoutes, layoutRoutes, catalogRoutes, inboundRoutes, inventoryRoutes, storeRoutes, orderRoutes, waveRoutes, jobRoutes, auditRoutes]) {
     api.use(routes(ctx, registry));
   }
   const document = generateDocument(registry, ctx.config.version);

@@ -159,6 +159,32 @@ export async function allocateOrder(ctx: AppContext, orderId: number, actor = 's
   }
 }
 
+/**
+ * After a short pick: reserves `a.qty` units of the same SKU for the same order line elsewhere
+ * (same rules, never at `excludeLocationId`), whole or not at all. Returns the allocation rows to
+ * insert (the caller attaches them to new pick tasks); [] when there is not enough.
+ */
+export async function reserveMore(trx: Trx, a: any, excludeLocationId: number): Promise<any[]> {
+  const sku = await trx('skus').where({ id: a.sku_id }).first('sku_code', 'temperature');
+  const owner = await trx('owners').where({ id: a.owner_id }).first('min_shelf_life_days');
+  const need: Need = { skuId: Number(a.sku_id), skuCode: sku.sku_code, temperature: sku.temperature, lines: [{ lineId: Number(a.order_line_id), qty: a.qty }], qty: a.qty };
+  const now = nowDb();
+  const rows: any[] = [];
+  let missing = a.qty;
+  for (const c of await candidates(trx, Number(a.owner_id), need, Number(owner?.min_shelf_life_days ?? 0))) {
+    if (missing <= 0) break;
+    if (Number(c.location_id) === excludeLocationId) continue;
+    const got = await reserve(trx, Number(c.id), missing, c.on_hand - c.allocated);
+    if (got) rows.push({ order_id: a.order_id, order_line_id: a.order_line_id, owner_id: a.owner_id, sku_id: a.sku_id, lot_id: c.lot_id, location_id: c.location_id, inventory_id: c.id, qty: got, picked_qty: 0, status: 'open', created_at: now, updated_at: now });
+    missing -= got;
+  }
+  if (missing > 0) {
+    for (const r of rows) await trx('inventory').where({ id: r.inventory_id }).update({ allocated: trx.raw('allocated - ?', [r.qty]), updated_at: now });
+    return [];
+  }
+  return rows;
+}
+
 /** Gives back an order's open reservations (cancellation). Runs in the caller's transaction. */
 export async function releaseAllocations(trx: Trx, orderId: number): Promise<number> {
   const open = await trx('allocations').where({ order_id: orderId, status: 'open' }).orderBy('inventory_id').forUpdate();

@@ -8,7 +8,7 @@ import type { Caller } from '../auth/principal';
  * inventory row plus one append-only ledger row, in the caller's transaction, so on_hand always
  * equals the sum of the ledger and no concurrent request can drive a figure below zero.
  */
-export type MovementKind = 'receipt' | 'putaway' | 'move' | 'adjustment' | 'count' | 'pick' | 'ship' | 'putback';
+export type MovementKind = 'receipt' | 'putaway' | 'move' | 'adjustment' | 'count' | 'pick' | 'ship' | 'putback' | 'replenish';
 
 export interface StockKey {
   ownerId: number;
@@ -86,4 +86,29 @@ export async function moveStock(trx: Tx, caller: Caller, from: StockKey, toLocat
   await takeStock(trx, caller, from, qty, { ...meta, moveGroup: group });
   await addStock(trx, caller, { ...from, locationId: toLocationId }, qty, { ...meta, moveGroup: group });
   return group;
+}
+
+/**
+ * Moves units reserved for orders (picking into a tote): on hand and allocated leave the source
+ * together and arrive, still reserved, at the destination. Returns the destination's stock row id.
+ */
+export async function moveReserved(trx: Tx, caller: Caller, from: StockKey, toLocationId: number, qty: number, meta: MovementMeta): Promise<number> {
+  if (!Number.isInteger(qty) || qty <= 0) throw new Error(`moveReserved needs a positive whole quantity, got ${qty}`);
+  const now = nowDb();
+  const group = meta.moveGroup ?? `${from.locationId}-${toLocationId}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+  const n = await trx('inventory')
+    .where({ location_id: from.locationId, sku_id: from.skuId, lot_id: from.lotId })
+    .andWhere('allocated', '>=', qty)
+    .andWhere('on_hand', '>=', qty)
+    .update({ on_hand: trx.raw('on_hand - ?', [qty]), allocated: trx.raw('allocated - ?', [qty]), updated_at: now });
+  if (n !== 1) throw new BusinessRule('INSUFFICIENT_STOCK', `Fewer than ${qty} reserved units are on hand here`);
+  await ledger(trx, caller, from, -qty, { ...meta, moveGroup: group }, now);
+  const to = { ...from, locationId: toLocationId };
+  await trx('inventory')
+    .insert({ owner_id: to.ownerId, sku_id: to.skuId, lot_id: to.lotId, location_id: toLocationId, on_hand: qty, allocated: qty, updated_at: now })
+    .onConflict(['location_id', 'sku_id', 'lot_id'])
+    .merge({ on_hand: trx.raw('?? + ?', ['inventory.on_hand', qty]), allocated: trx.raw('?? + ?', ['inventory.allocated', qty]), updated_at: now });
+  await ledger(trx, caller, to, qty, { ...meta, moveGroup: group }, now);
+  const row = await trx('inventory').where({ location_id: toLocationId, sku_id: to.skuId, lot_id: to.lotId }).first('id');
+  return Number(row.id);
 }

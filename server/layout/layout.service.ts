@@ -154,7 +154,9 @@ export async function listLocations(
   const q = ctx.db('locations').join('zones', 'zones.id', 'locations.zone_id').select(LOCATION_COLUMNS);
   if (filter.warehouseId) q.where('locations.warehouse_id', filter.warehouseId);
   if (filter.zone) q.where('zones.code', filter.zone);
+  // the totes of waves are locations of the ledger, not of the layout
   if (filter.type) q.where('locations.type', filter.type);
+  else q.whereNot('locations.type', 'tote');
   if (filter.temperature) q.where('zones.temperature', filter.temperature);
   if (filter.q) q.where('locations.code', 'like', `${filter.q.replace(/[%_]/g, '')}%`);
   const page = await paginate<any>(q, filter, 'locations.id');

@@ -7,6 +7,7 @@ import { normaliseAddress, AddressResult } from './address';
 import { validatePhone, PhoneResult } from './phone';
 import { maskAddress, maskName, maskPhone } from './mask';
 import { releaseAllocations } from '../allocation/allocate';
+import { releaseWaveOrder } from '../waves/picking.service';
 import {
   CANCELLABLE,
   EDITABLE,
@@ -341,6 +342,7 @@ async function applyUpdate(
 /** Cancels an order not yet packed, giving back the stock reserved for it. */
 export async function cancelRow(trx: Trx, prev: any, extra: Record<string, unknown>, now: string): Promise<void> {
   if (!CANCELLABLE.includes(prev.status)) throw new Error(`order ${prev.id} cannot be cancelled in status ${prev.status}`);
+  if (prev.wave_id) await releaseWaveOrder(trx, Number(prev.id));
   await releaseAllocations(trx, Number(prev.id));
   await trx('orders')
     .where({ id: prev.id })

@@ -5,7 +5,7 @@ export const ORDER_STATUSES = ['pending', 'held', 'backorder', 'allocated', 'in_
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 /** Why an order is held; each names the fix a supervisor or seller makes. */
-export const HOLD_REASONS = ['invalid_line', 'unmapped_listing', 'address', 'phone', 'manual'] as const;
+export const HOLD_REASONS = ['invalid_line', 'unmapped_listing', 'address', 'phone', 'manual', 'short_pick'] as const;
 export type HoldReason = (typeof HOLD_REASONS)[number];
 
 /** Statuses whose lines and receiver may still change (nothing reserved or picked yet). */

