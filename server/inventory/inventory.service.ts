@@ -8,7 +8,7 @@ import { paginate, PageParams } from '../db/cursor';
 import { whereOwner, visibleOwnerId } from '../auth/scope';
 import { audit } from '../audit';
 import { addStock, moveStock, takeStock } from './stock';
-import { stockArrived } from '../allocation/allocate.job';
+import { stockArrived } from '../allocation/triggers';
 import { checkPlacement, findLocation, resolveItem, LocationRow } from './lookup';
 import { ensureLot, findLot } from './lots';
 

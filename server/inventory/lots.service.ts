@@ -1,7 +1,7 @@
 import type { AppContext } from '../context';
 import type { Caller } from '../auth/principal';
 import { inTransaction } from '../db/transaction';
-import { stockArrived } from '../allocation/allocate.job';
+import { stockArrived } from '../allocation/triggers';
 import { nowDb } from '../db/time';
 import { NotFound } from '../http/errors';
 import { paginate, PageParams } from '../db/cursor';

@@ -5,7 +5,7 @@ import { audit } from '../audit';
 import { BadRequest, BusinessRule, NotFound } from '../http/errors';
 import { readTabular, ColumnSpec } from '../tabular';
 import { ingestOrders } from './ingest';
-import { allocateSoon } from '../allocation/allocate.job';
+import { allocateSoon } from '../allocation/triggers';
 import { actorOf, contentHash, EDITABLE, IncomingOrder } from './orders.model';
 
 /**

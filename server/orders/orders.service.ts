@@ -8,7 +8,7 @@ import { paginate, PageParams } from '../db/cursor';
 import { whereOwner } from '../auth/scope';
 import { audit } from '../audit';
 import { cancelRow, ingestOrders, IngestOutcome, openReceiver, reevaluate } from './ingest';
-import { allocateSoon } from '../allocation/allocate.job';
+import { allocateSoon } from '../allocation/triggers';
 import { allocateOrder } from '../allocation/allocate';
 import { actorOf, CANCELLABLE, contentHash, IncomingOrder, IncomingReceiver, OrderStatus } from './orders.model';
 

@@ -7,7 +7,7 @@ import { ingestOrders, IngestOutcome } from '../orders/ingest';
 import type { IncomingOrder } from '../orders/orders.model';
 import { adapterFor, MalformedOrder, PlatformAdapter, PlatformConnection, PlatformError, PlatformOrder, PullWindow } from '../../integrations/platforms';
 import { connectionOf } from './stores.service';
-import { allocateSoon } from '../allocation/allocate.job';
+import { allocateSoon } from '../allocation/triggers';
 
 /**
  * Pulling a store's orders. Each run reads the windows from the store's cursor (minus an overlap,

@@ -8,6 +8,7 @@ import { picklistPages } from '../../printers/documents/picklist';
 import { createWave, getWave, listWaves } from './waves.service';
 import { confirmPutback, confirmTask, listTasks, shortTask, skipTask } from './picking.service';
 import { putwallScan } from './putwall.service';
+import { confirmReplenishment, listReplenishments } from '../allocation/replenish';
 
 const SUPERVISE = ['admin', 'supervisor'] as const;
 const FLOOR = ['admin', 'supervisor', 'operator'] as const;
@@ -192,6 +193,45 @@ export function waveRoutes(ctx: AppContext, registry: OpenAPIRegistry): Router {
     body: z.object({ locationCode: z.string().trim().min(1).max(64) }).strict(),
     response: { status: 200, description: 'The task', schema: z.object({ task: Task }) },
     handler: async ({ params, body, caller }) => ({ body: await confirmPutback(ctx, caller, params.id, body) }),
+  });
+  const Replenishment = z
+    .object({
+      id: z.number(),
+      ownerId: z.number(),
+      skuCode: z.string(),
+      skuName: z.string(),
+      lotNo: z.string(),
+      fromLocationCode: z.string(),
+      toLocationCode: z.string(),
+      qty: z.number(),
+      status: z.enum(['open', 'done', 'cancelled']),
+      reason: z.string(),
+      waveId: z.number().nullable(),
+      doneBy: z.string().nullable(),
+      doneAt: z.string().nullable(),
+      createdAt: z.string().nullable(),
+    })
+    .openapi('Replenishment');
+  defineRoute(r, registry, {
+    method: 'get',
+    path: '/api/v1/replenishments',
+    summary: 'Replenishment tasks: stock to bring from bulk to a pick face (for backorders, or after a wave left a face low)',
+    tag: 'picking',
+    roles: FLOOR,
+    query: z.object({ status: z.string().regex(/^[a-z,]+$/).optional() }),
+    response: { status: 200, description: 'Tasks', schema: pageOf(Replenishment) },
+    handler: async ({ query }) => ({ body: await listReplenishments(ctx, query) }),
+  });
+  defineRoute(r, registry, {
+    method: 'post',
+    path: '/api/v1/replenishments/:id/confirm',
+    summary: 'Confirm a replenishment by scanning the bulk location and the pick face; backorders then allocate',
+    tag: 'picking',
+    roles: FLOOR,
+    params: byId,
+    body: z.object({ fromLocationCode: z.string().trim().min(1).max(64), toLocationCode: z.string().trim().min(1).max(64), qty: z.number().int().min(1).max(100_000).optional() }).strict(),
+    response: { status: 200, description: 'The task', schema: Replenishment },
+    handler: async ({ params, body, caller }) => ({ body: await confirmReplenishment(ctx, caller, params.id, body) }),
   });
   defineRoute(r, registry, {
     method: 'post',

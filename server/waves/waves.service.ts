@@ -10,6 +10,7 @@ import { visibleOwnerId } from '../auth/scope';
 import { audit } from '../audit';
 import { actorOf } from '../orders/orders.model';
 import { deriveLayout, planWave, pickAt, Layout, Point, RoutePick } from './routing';
+import { replenishAfterWave } from '../allocation/replenish';
 
 /**
  * Waves: allocated orders of one temperature class released to the floor together. Single-unit
@@ -148,7 +149,8 @@ export async function createWave(ctx: AppContext, caller: Caller, input: WaveInp
       await trx('orders').whereIn('id', chunk).update({ status: 'in_wave', wave_id: waveId, updated_at: now, version: trx.raw('version + 1') });
       await trx('order_events').insert(chunk.map((id) => ({ order_id: id, event: 'in_wave', from_status: 'allocated', to_status: 'in_wave', actor, message: `wave ${waveId}`, created_at: now })));
     }
-    await audit(trx, caller, { action: 'release', entity: 'wave', entityId: waveId, details: { orders: chosen.length, units, temperature, batches: plans.length } });
+    const replenishments = await replenishAfterWave(trx, Number(waveId));
+    await audit(trx, caller, { action: 'release', entity: 'wave', entityId: waveId, details: { orders: chosen.length, units, temperature, batches: plans.length, replenishments } });
     return presentWave(trx, Number(waveId), true);
   });
 }

@@ -200,3 +200,30 @@ test('cancelling an order in a wave gives back its reservations and returns pick
   expect(apples[a1]).toEqual([5, 0]);
   expect(Object.entries(apples).filter(([c]) => c.startsWith('TOTE-')).every(([, v]: any) => v[0] === 0 && v[1] === 0)).toBe(true);
 });
+
+test('stock waiting in bulk is brought to a pick face by a replenishment task, and the backorder then allocates', async () => {
+  const { hub, apple, put } = await setup();
+  const zone = uid('BZ');
+  const bulkCode = `${uid('BULK').toUpperCase()}`;
+  const loc = await h.http.post('/api/v1/locations').set(bearer(h.adminToken)).send({ code: bulkCode, zone, temperature: 'ambient', type: 'bulk', x: 900, y: 900 });
+  expect(loc.status).toBe(201);
+  await put(apple, 10, bulkCode, 'B1', day(20));
+  const res = await h.http.post('/api/v1/orders').set(bearer(hub.seller)).send({ externalId: uid('R'), receiver, lines: [{ skuCode: apple.skuCode, qty: 3 }] });
+  const task = await waitFor(async () => {
+    const list = (await h.http.get('/api/v1/replenishments?status=open').set(bearer(hub.operator))).body.items;
+    return list.find((r: any) => r.skuCode === apple.skuCode);
+  }, 15_000, 'a replenishment task');
+  expect(task).toMatchObject({ fromLocationCode: bulkCode, lotNo: 'B1', qty: 3, reason: 'backorders waiting' });
+  expect((await h.http.get(`/api/v1/orders/${res.body.id}`).set(bearer(hub.seller))).body.status).toBe('backorder');
+  const wrong = await h.http.post(`/api/v1/replenishments/${task.id}/confirm`).set(bearer(hub.operator)).send({ fromLocationCode: hub.ambient[0], toLocationCode: task.toLocationCode });
+  expect(wrong.status).toBe(422);
+  expect(wrong.body.error.code).toBe('WRONG_LOCATION');
+  const done = await h.http.post(`/api/v1/replenishments/${task.id}/confirm`).set(bearer(hub.operator)).send({ fromLocationCode: bulkCode, toLocationCode: task.toLocationCode });
+  expect(done.status).toBe(200);
+  expect(done.body).toMatchObject({ status: 'done', qty: 3 });
+  const o = await waitFor(async () => {
+    const x = (await h.http.get(`/api/v1/orders/${res.body.id}`).set(bearer(hub.seller))).body;
+    return x.status === 'allocated' ? x : null;
+  }, 20_000, 'the backorder to allocate');
+  expect(o.allocations).toEqual([expect.objectContaining({ lotNo: 'B1', locationCode: task.toLocationCode, qty: 3 })]);
+});
