@@ -264,3 +264,25 @@ export async function releaseWaveOrder(trx: Trx, orderId: number): Promise<void>
   }
   await trx('wave_orders').where({ order_id: orderId }).update({ status: 'cancelled' });
 }
+
+/**
+ * A picker asks for work: the batch already in their hands, else the oldest batch nobody has
+ * taken (optionally of one wave). Returns the batch's open tasks in walking order.
+ */
+export async function claimBatch(ctx: AppContext, caller: Caller, waveId?: number) {
+  return inTransaction(ctx.db, async (trx) => {
+    const picker = caller.principal.name;
+    const base = () => trx('wave_batches').join('waves', 'waves.id', 'wave_batches.wave_id').whereIn('waves.status', ['released', 'picking']).select('wave_batches.*');
+    let batch = await base().where('wave_batches.picker', picker).where('wave_batches.status', 'picking').orderBy('wave_batches.id').first();
+    if (!batch) {
+      const q = base().whereNull('wave_batches.picker').where('wave_batches.status', 'open').orderBy('wave_batches.id').forUpdate();
+      if (waveId) q.where('wave_batches.wave_id', waveId);
+      batch = await q.first();
+      if (!batch) throw new BusinessRule('NO_WORK', 'No batch is waiting to be picked');
+      await trx('wave_batches').where({ id: batch.id }).update({ picker, status: 'picking', updated_at: nowDb() });
+      await trx('waves').where({ id: batch.wave_id, status: 'released' }).update({ status: 'picking', updated_at: nowDb() });
+    }
+    const tasks = await presentTasks(trx, (q) => q.where('pick_tasks.batch_id', batch.id).where('pick_tasks.kind', 'pick').orderBy([{ column: 'pick_tasks.seq' }, { column: 'pick_tasks.id' }]));
+    return { waveId: Number(batch.wave_id), batchNo: batch.batch_no, kind: batch.kind, picker, tasks: tasks.map(presentTask), progress: await progress(trx, Number(batch.id), Number(batch.wave_id)) };
+  });
+}

@@ -6,7 +6,7 @@ import { Id, ListQuery, pageOf, Temperature, z } from '../http/zod';
 import { renderLabels } from '../../printers/render';
 import { picklistPages } from '../../printers/documents/picklist';
 import { createWave, getWave, listWaves } from './waves.service';
-import { confirmPutback, confirmTask, listTasks, shortTask, skipTask } from './picking.service';
+import { claimBatch, confirmPutback, confirmTask, listTasks, shortTask, skipTask } from './picking.service';
 import { putwallScan } from './putwall.service';
 import { confirmReplenishment, listReplenishments } from '../allocation/replenish';
 
@@ -138,6 +138,20 @@ export function waveRoutes(ctx: AppContext, registry: OpenAPIRegistry): Router {
     query: z.object({ waveId: Id.optional(), batchNo: Id.optional(), status: z.string().regex(/^[a-z,]+$/).optional(), kind: z.enum(['pick', 'putback']).optional(), limit: z.coerce.number().int().min(1).max(2000).optional() }),
     response: { status: 200, description: 'Tasks', schema: pageOf(Task) },
     handler: async ({ query }) => ({ body: await listTasks(ctx, query) }),
+  });
+  defineRoute(r, registry, {
+    method: 'post',
+    path: '/api/v1/pick-tasks/claim',
+    summary: "A picker's next work: the batch in their hands, else the oldest batch nobody has taken; its tasks in walking order",
+    tag: 'picking',
+    roles: FLOOR,
+    body: z.object({ waveId: Id.optional() }).strict(),
+    response: {
+      status: 200,
+      description: 'The batch and its tasks',
+      schema: z.object({ waveId: z.number(), batchNo: z.number(), kind: z.string(), picker: z.string(), tasks: z.array(Task), progress: Progress }),
+    },
+    handler: async ({ body, caller }) => ({ body: await claimBatch(ctx, caller, body?.waveId) }),
   });
   defineRoute(r, registry, {
     method: 'post',

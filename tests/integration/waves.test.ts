@@ -227,3 +227,28 @@ test('stock waiting in bulk is brought to a pick face by a replenishment task, a
   }, 20_000, 'the backorder to allocate');
   expect(o.allocations).toEqual([expect.objectContaining({ lotNo: 'B1', locationCode: task.toLocationCode, qty: 3 })]);
 });
+
+test('pickers claim batches: each gets their own, and asking again returns the batch in hand', async () => {
+  const { hub, apple, pear, put } = await setup();
+  await put(apple, 10, hub.ambient[0], 'K1', day(10));
+  await put(pear, 10, hub.ambient[1]);
+  const single = await allocatedOrder(hub, [{ skuCode: apple.skuCode, qty: 1 }]);
+  const multi = await allocatedOrder(hub, [{ skuCode: pear.skuCode, qty: 2 }]);
+  const w = (await wave(hub, [single.id, multi.id])).body;
+  const ann = await keyFor(h, 'operator');
+  const bob = await keyFor(h, 'operator');
+  const claim = (token: string) => h.http.post('/api/v1/pick-tasks/claim').set(bearer(token)).send({ waveId: w.id });
+  const a = await claim(ann);
+  const b = await claim(bob);
+  expect(a.status).toBe(200);
+  expect(b.status).toBe(200);
+  expect(a.body.batchNo).not.toBe(b.body.batchNo);
+  expect((await claim(ann)).body.batchNo).toBe(a.body.batchNo);
+  const none = await h.http.post('/api/v1/pick-tasks/claim').set(bearer(await keyFor(h, 'operator'))).send({ waveId: w.id });
+  expect(none.status).toBe(422);
+  expect(none.body.error.code).toBe('NO_WORK');
+  const bobsTask = b.body.tasks[0];
+  const sku = bobsTask.skuCode === apple.skuCode ? apple : pear;
+  const stolen = await confirm(ann, bobsTask, { locationCode: bobsTask.locationCode, barcode: sku.barcode, qty: 1 });
+  expect(stolen.body.error.code).toBe('TASK_OF_ANOTHER_PICKER');
+});
