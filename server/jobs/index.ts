@@ -4,6 +4,7 @@ import { maintenanceJob, MAINTENANCE_EVERY_MS } from './maintenance.job';
 import { storeDispatchJob, storeFetchJob, storeSyncJob, STORE_DISPATCH_EVERY_MS } from '../stores/sync';
 import { reprocessJob } from '../orders/reprocess.job';
 import { allocateJob, ALLOCATE_SWEEP_EVERY_MS } from '../allocation/allocate.job';
+import { waveRulesJob, WAVE_RULES_EVERY_MS } from '../waves/wave-rules';
 
 /** Every job type of the product, in one typed map (later modules add theirs here). */
 export const JOBS = {
@@ -13,6 +14,7 @@ export const JOBS = {
   'stores.fetch': storeFetchJob,
   'orders.reprocess': reprocessJob,
   'orders.allocate': allocateJob,
+  'waves.rules': waveRulesJob,
 } satisfies Record<string, JobSpec>;
 
 export type JobType = keyof typeof JOBS;
@@ -21,6 +23,7 @@ export const SCHEDULES: Schedule[] = [
   { type: 'system.maintenance', everyMs: MAINTENANCE_EVERY_MS },
   { type: 'stores.dispatch', everyMs: STORE_DISPATCH_EVERY_MS },
   { type: 'orders.allocate', everyMs: ALLOCATE_SWEEP_EVERY_MS },
+  { type: 'waves.rules', everyMs: WAVE_RULES_EVERY_MS },
 ];
 
 export function buildRegistry(extra: Record<string, JobSpec> = {}): JobRegistry {

@@ -9,6 +9,7 @@ import { createWave, getWave, listWaves } from './waves.service';
 import { claimBatch, confirmPutback, confirmTask, listTasks, shortTask, skipTask } from './picking.service';
 import { putwallScan } from './putwall.service';
 import { confirmReplenishment, listReplenishments } from '../allocation/replenish';
+import { createWaveRule, deleteWaveRule, listWaveRules } from './wave-rules';
 
 const SUPERVISE = ['admin', 'supervisor'] as const;
 const FLOOR = ['admin', 'supervisor', 'operator'] as const;
@@ -92,6 +93,66 @@ export function waveRoutes(ctx: AppContext, registry: OpenAPIRegistry): Router {
     query: ListQuery.extend({ status: z.string().regex(/^[a-z,]+$/).optional() }),
     response: { status: 200, description: 'Waves', schema: pageOf(Wave) },
     handler: async ({ query }) => ({ body: await listWaves(ctx, query) }),
+  });
+  const HhMm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time HH:MM (hub time, UTC+8)');
+  const WaveRule = z
+    .object({
+      id: z.number(),
+      name: z.string(),
+      temperature: z.string(),
+      carrierCode: z.string().nullable(),
+      releaseAt: z.string(),
+      cutoffAt: z.string().nullable(),
+      maxOrders: z.number(),
+      maxUnits: z.number(),
+      active: z.boolean(),
+      lastRunDay: z.string().nullable(),
+      lastRunAt: z.string().nullable(),
+      lastResult: z.string().nullable(),
+    })
+    .openapi('WaveRule');
+  defineRoute(r, registry, {
+    method: 'post',
+    path: '/api/v1/wave-rules',
+    summary: "An automatic wave: released every day at releaseAt (hub time), before the carrier's cut-off",
+    tag: 'waves',
+    roles: SUPERVISE,
+    body: z
+      .object({
+        name: z.string().trim().min(1).max(100),
+        temperature: Temperature,
+        carrierCode: z.string().trim().max(32).nullish(),
+        releaseAt: HhMm,
+        cutoffAt: HhMm.nullish(),
+        maxOrders: z.number().int().min(1).max(5000).optional(),
+        maxUnits: z.number().int().min(1).max(100_000).optional(),
+        active: z.boolean().optional(),
+      })
+      .strict()
+      .refine((v) => !v.cutoffAt || v.releaseAt < v.cutoffAt, { message: 'releaseAt must be before cutoffAt', path: ['releaseAt'] }),
+    response: { status: 201, description: 'The rule', schema: WaveRule },
+    handler: async ({ body, caller }) => ({ body: await createWaveRule(ctx, caller, body) }),
+  });
+  defineRoute(r, registry, {
+    method: 'get',
+    path: '/api/v1/wave-rules',
+    summary: 'Automatic wave rules with their last run',
+    tag: 'waves',
+    roles: FLOOR,
+    response: { status: 200, description: 'Rules', schema: pageOf(WaveRule) },
+    handler: async () => ({ body: await listWaveRules(ctx) }),
+  });
+  defineRoute(r, registry, {
+    method: 'delete',
+    path: '/api/v1/wave-rules/:id',
+    summary: 'Remove a rule',
+    tag: 'waves',
+    roles: SUPERVISE,
+    params: byId,
+    response: { status: 204, description: 'Removed' },
+    handler: async ({ params, caller }) => {
+      await deleteWaveRule(ctx, caller, params.id);
+    },
   });
   defineRoute(r, registry, {
     method: 'get',

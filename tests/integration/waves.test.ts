@@ -252,3 +252,30 @@ test('pickers claim batches: each gets their own, and asking again returns the b
   const stolen = await confirm(ann, bobsTask, { locationCode: bobsTask.locationCode, barcode: sku.barcode, qty: 1 });
   expect(stolen.body.error.code).toBe('TASK_OF_ANOTHER_PICKER');
 });
+
+test('a wave rule releases a wave once a day at its time, for its temperature class', async () => {
+  const { hub, put } = await setup();
+  const ice = await makeSku(h, hub.seller, { name: '冻猕猴桃', temperature: 'frozen' });
+  await put(ice, 5, hub.frozen[0]);
+  const o = await allocatedOrder(hub, [{ skuCode: ice.skuCode, qty: 2 }]);
+  const rule = await h.http.post('/api/v1/wave-rules').set(bearer(hub.supervisor)).send({ name: '冷冻 早班', temperature: 'frozen', releaseAt: '00:00', cutoffAt: '23:59', maxOrders: 50 });
+  expect(rule.status).toBe(201);
+  const bad = await h.http.post('/api/v1/wave-rules').set(bearer(hub.supervisor)).send({ name: 'x', temperature: 'frozen', releaseAt: '18:00', cutoffAt: '17:00' });
+  expect(bad.status).toBe(400);
+  const { runDueRules, hubClock } = await import('../../server/waves/wave-rules');
+  const ran = await runDueRules(h.runtime.ctx);
+  const mine = ran.find((r) => r.ruleId === rule.body.id)!;
+  expect(mine.waveId).toEqual(expect.any(Number));
+  const w = (await h.http.get(`/api/v1/waves/${mine.waveId}`).set(bearer(hub.operator))).body;
+  expect(w).toMatchObject({ temperature: 'frozen' });
+  expect(w.orders.map((x: any) => x.orderId)).toContain(o.id);
+  // the same day again: nothing
+  expect((await runDueRules(h.runtime.ctx)).find((r) => r.ruleId === rule.body.id)).toBeUndefined();
+  const listed = (await h.http.get('/api/v1/wave-rules').set(bearer(hub.operator))).body.items.find((r: any) => r.id === rule.body.id);
+  expect(listed).toMatchObject({ lastRunDay: hubClock().day, lastResult: expect.stringContaining(`wave ${mine.waveId}`) });
+  // a rule whose time has not come does not run
+  if (hubClock().hhmm < '23:00') {
+    const later = await h.http.post('/api/v1/wave-rules').set(bearer(hub.supervisor)).send({ name: '晚班', temperature: 'chilled', releaseAt: '23:59' });
+    expect((await runDueRules(h.runtime.ctx)).find((r) => r.ruleId === later.body.id)).toBeUndefined();
+  }
+});
