@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { ChildProcess, spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
@@ -7,9 +8,9 @@ import { createDb, Db } from '../server/db/knex';
 import { nowDb } from '../server/db/time';
 
 /**
- * `npm run bench -- allocate [--orders N] [--skus N] [--mysql URL] [--redis URL]`: FEFO
- * allocation on MariaDB + Redis, as a warehouse runs it: the API process (WMS_WORKERS=0) and one
- * `npm run worker` process.
+ * `npm run bench -- allocate [--orders N] [--skus N] [--workers N] [--mysql URL] [--redis URL]`:
+ * FEFO allocation on MariaDB + Redis, as a warehouse runs it: the API process (WMS_WORKERS=0) and
+ * one `npm run worker` process (or N, to see how it scales).
  *
  * Setup, untimed and all through the HTTP API: one owner, 2,000 lot-tracked ambient SKUs and
  * 200 pick faces (CSV imports), stock in 1-3 lots per SKU with different expiry dates (received
@@ -17,7 +18,7 @@ import { nowDb } from '../server/db/time';
  * SKUs get less stock than their orders need, so backorders happen. Then 10,000 orders (1-5
  * lines, 30,000 in all, random distinct SKUs, qty 1-3) are imported while no worker runs.
  *
- * Run 1 (throughput): one worker is started and the clock runs until no released order is
+ * Run 1 (throughput): the worker is started and the clock runs until no released order is
  * pending. The end state is checked: allocated <= on_hand, open allocations per stock row =
  * inventory.allocated, allocated orders complete, FEFO (no earlier-expiring stock left that a
  * later lot was taken before), and each backorder really short.
@@ -239,10 +240,11 @@ export async function main(args: string[]) {
   const opt = (n: string) => (args.indexOf(`--${n}`) >= 0 ? args[args.indexOf(`--${n}`) + 1] : undefined);
   const orders = Number(opt('orders') ?? 10_000);
   const skus = Number(opt('skus') ?? 2_000);
+  const workerCount = Number(opt('workers') ?? 1);
   const mysql = opt('mysql') ?? 'mysql://root@127.0.0.1:3306/wms_bench_allocate';
   const redis = opt('redis') ?? 'redis://127.0.0.1:6379';
   await dropDatabase(mysql);
-  console.log(`allocate benchmark — ${orders} orders over ${skus} SKUs on MariaDB (+ Redis), one worker; then 200 requests racing for 50 units, ${new Date().toISOString()}`);
+  console.log(`allocate benchmark — ${orders} orders over ${skus} SKUs on MariaDB (+ Redis), ${workerCount} worker process(es); then 200 requests racing for 50 units, ${new Date().toISOString()}`);
   console.log(`machine: ${machine()}`);
 
   const rnd = mulberry32(20261123);
@@ -252,7 +254,7 @@ export async function main(args: string[]) {
   let serverLog = '';
   server.proc.stdout!.on('data', (b: Buffer) => (serverLog = (serverLog + b.toString()).slice(-8000)));
   const db = createDb({ kind: 'mysql', url: mysql });
-  let worker: Started | undefined;
+  let workers: Started[] = [];
   try {
     const t0 = performance.now();
     const admin = (await api(server.url, null, 'POST', '/api/v1/auth/login', { username: 'admin', password })).token;
@@ -272,16 +274,18 @@ export async function main(args: string[]) {
     const before = { status: await serverStatus(db), db: cpuSeconds(mariadb), api: cpuSeconds(server.proc.pid) };
     const spawnAt = performance.now();
     const sweeps = { runs: 0, allocated: 0, backorder: 0 };
-    worker = await startWorker(env, (line) => {
+    const onLine = (line: string) => {
       if (!line.includes('"allocation sweep"')) return;
       const r = JSON.parse(line);
       sweeps.runs++;
       sweeps.allocated += r.allocated ?? 0;
       sweeps.backorder += r.backorder ?? 0;
-    });
+    };
+    workers = await Promise.all(Array.from({ length: workerCount }, () => startWorker(env, onLine)));
     const start = performance.now();
     const bootS = (start - spawnAt) / 1000;
-    const workerCpu0 = cpuSeconds(worker.proc.pid);
+    const workerCpu = () => workers.reduce((t, w) => t + cpuSeconds(w.proc.pid), 0);
+    const workerCpu0 = workerCpu();
     let lastPrint = start;
     await waitFor('run 1', 15 * 60_000, async () => {
       const left = await released();
@@ -292,12 +296,12 @@ export async function main(args: string[]) {
       return left === 0;
     });
     const runS = (performance.now() - start) / 1000;
-    const sweepsInRun = { ...sweeps };
-    const after = { status: await serverStatus(db), db: cpuSeconds(mariadb), api: cpuSeconds(server.proc.pid), worker: cpuSeconds(worker.proc.pid) - workerCpu0 };
+    const after = { status: await serverStatus(db), db: cpuSeconds(mariadb), api: cpuSeconds(server.proc.pid), worker: workerCpu() - workerCpu0 };
     const allocated = await count(db('orders').where({ status: 'allocated' }));
     const backorder = await count(db('orders').where({ status: 'backorder' }));
     const allocatedLines = await count(db('order_lines').join('orders', 'orders.id', 'order_lines.order_id').where('orders.status', 'allocated'));
     const picks = await count(db('allocations').where({ status: 'open' }));
+    const backorderEvents = await count(db('order_events').where({ event: 'backorder' }));
     const checks = await checkInvariants(db);
     const failed1 = Object.entries(checks).filter(([, v]) => v !== 0);
     const d = (k: string) => after.status[k] - before.status[k];
@@ -312,8 +316,8 @@ export async function main(args: string[]) {
     const hotOrders = () => db('orders').join('order_lines', 'order_lines.order_id', 'orders.id').where('order_lines.sku_id', hot.id);
     await waitFor('200 hot orders backordered', 120_000, async () => (await count(hotOrders().where('orders.status', 'backorder'))) === 200);
     // the worker would take the sweep the stock adjustment enqueues: stop it so only the 200 requests race
-    await worker.stop();
-    worker = undefined;
+    await Promise.all(workers.map((w) => w.stop()));
+    workers = [];
     await api(server.url, admin, 'POST', '/api/v1/inventory/adjustments', { ownerId: owner.id, skuCode: 'HOT-1', locationCode: 'HOT-PICK', qtyDelta: 50, reason: 'found' });
     const ids: number[] = (await hotOrders().select('orders.id')).map((r: any) => Number(r.id));
     const lockBefore = await serverStatus(db);
@@ -339,15 +343,15 @@ export async function main(args: string[]) {
     console.log('');
     console.log('| run | orders | lines | seconds | orders/s | lines/s | allocated | backorder | invariants |');
     console.log('|---|---:|---:|---:|---:|---:|---:|---:|---|');
-    console.log(`| 1 worker, FEFO, whole order or backorder | ${orders} | ${lines} | ${runS.toFixed(1)} | ${Math.round(orders / runS)} | ${Math.round(lines / runS)} | ${allocated} (${allocatedLines} lines, ${picks} picks) | ${backorder} | ${failed1.length ? `FAILED: ${failed1.map(([k, v]) => `${k} ×${v}`).join('; ')}` : 'OK'} |`);
+    console.log(`| ${workerCount} worker process(es), FEFO, whole order or backorder | ${orders} | ${lines} | ${runS.toFixed(1)} | ${Math.round(orders / runS)} | ${Math.round(lines / runS)} | ${allocated} (${allocatedLines} lines, ${picks} picks) | ${backorder} | ${failed1.length ? `FAILED: ${failed1.map(([k, v]) => `${k} ×${v}`).join('; ')}` : 'OK'} |`);
     console.log('');
     console.log('| contention | requests at once | stock | allocated units (open allocations / inventory.allocated) | allocated orders | outcomes | seconds | min ms | p50 ms | p99 ms | max ms | result |');
     console.log('|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---|');
     console.log(`| 200 × POST /orders/:id/allocate, one SKU, one pick face | ${ids.length} | ${inv.on_hand} | ${openSum} / ${inv.allocated} | ${hotAllocated} | ${Object.entries(outcome).map(([k, v]) => `${k} ${v}`).join(', ')} | ${(contentionMs / 1000).toFixed(2)} | ${Math.round(latencies[0])} | ${quantile(latencies, 0.5)} | ${quantile(latencies, 0.99)} | ${Math.round(latencies[latencies.length - 1])} | ${ok2 ? 'OK (exactly 50)' : 'FAILED'} |`);
     console.log('');
     console.log(`run 1 clock: from the worker's "started" line (${bootS.toFixed(1)} s after spawn) to no released order pending; ${stale} stale scheduled jobs retired first`);
-    console.log(`run 1 sweeps (every 15 s, beside the import's jobs): ${sweepsInRun.runs} that did something; they allocated ${sweepsInRun.allocated} and backordered ${sweepsInRun.backorder} (re-tried backorders included)`);
-    console.log(`run 1 CPU s: worker ${after.worker.toFixed(1)}, API process ${(after.api - before.api).toFixed(1)}, MariaDB ${(after.db - before.db).toFixed(1)} (of ${(2 * runS).toFixed(0)} available on 2 cores)`);
+    console.log(`sweeps (every 15 s, beside the import's jobs; finished while a worker ran): ${sweeps.runs} logged work, ${sweeps.allocated} orders allocated, ${sweeps.backorder} backorder verdicts (re-tries included); run 1 wrote ${backorderEvents} backorder events for ${backorder} backorders`);
+    console.log(`run 1 CPU s: worker ${after.worker.toFixed(1)}, API process ${(after.api - before.api).toFixed(1)}, MariaDB ${(after.db - before.db).toFixed(1)} (of ${(os.cpus().length * runS).toFixed(0)} available on ${os.cpus().length} cores)`);
     console.log(`run 1 MariaDB (server-wide, other clients included): ${d('Questions')} statements (${(d('Questions') / orders).toFixed(1)} per order), ${d('Com_commit')} commits, ${d('Com_rollback')} rollbacks, ${d('Innodb_row_lock_waits')} row lock waits (${d('Innodb_row_lock_time')} ms), ${d('Innodb_deadlocks')} deadlocks`);
     console.log(`run 2 MariaDB: ${lockAfter.Innodb_row_lock_waits - lockBefore.Innodb_row_lock_waits} row lock waits (${lockAfter.Innodb_row_lock_time - lockBefore.Innodb_row_lock_time} ms), ${lockAfter.Innodb_deadlocks - lockBefore.Innodb_deadlocks} deadlocks, ${lockAfter.Questions - lockBefore.Questions} statements`);
     if (failed1.length || !ok2) throw new Error('allocation invariants FAILED (see above)');
@@ -356,7 +360,7 @@ export async function main(args: string[]) {
     throw err;
   } finally {
     await db.destroy();
-    await worker?.stop();
+    await Promise.all(workers.map((w) => w.stop()));
     await server.stop();
   }
 }

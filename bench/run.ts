@@ -7,8 +7,9 @@ import * as skuImport from './sku-import.bench';
 import * as scan from './scan.bench';
 import * as ingest from './ingest.bench';
 import * as route from './route.bench';
+import * as allocate from './allocate.bench';
 
-const BENCHES: Record<string, { main(args: string[]): Promise<void> }> = { http, 'sku-import': skuImport, scan, ingest, route };
+const BENCHES: Record<string, { main(args: string[]): Promise<void> }> = { http, 'sku-import': skuImport, scan, ingest, route, allocate };
 
 async function run() {
   const [name, ...args] = process.argv.slice(2);

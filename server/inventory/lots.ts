@@ -58,7 +58,9 @@ export async function ensureLot(trx: Tx, sku: any, input: LotInput) {
     return trx('lots').where({ id }).first();
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
-    return trx('lots').where({ sku_id: sku.id, lot_no: lotNo }).first();
+    // another receipt created the lot meanwhile: a locking read sees its committed row (a plain
+    // one would read this transaction's snapshot, from before it, on MySQL)
+    return trx('lots').where({ sku_id: sku.id, lot_no: lotNo }).forShare().first();
   }
 }
 

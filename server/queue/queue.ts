@@ -132,9 +132,13 @@ export class JobQueue {
       const slot = Math.floor(now / s.everyMs);
       // once per slot from this process; the key keeps other processes from doubling it
       if (this.enqueuedSlots.get(s.type) === slot) continue;
-      await this.db.transaction(async (trx) => {
-        await insertJob(trx, s.type, s.payload ?? {}, { dedupeKey: `schedule:${s.type}:${slot}`, maxAttempts: 1 });
-      });
+      // one waiting run of a schedule is enough: while no worker runs they would pile up
+      const waiting = await this.db('outbox_jobs').where({ type: s.type }).whereIn('status', ['pending', 'queued']).first('id');
+      if (!waiting) {
+        await this.db.transaction(async (trx) => {
+          await insertJob(trx, s.type, s.payload ?? {}, { dedupeKey: `schedule:${s.type}:${slot}`, maxAttempts: 1 });
+        });
+      }
       this.enqueuedSlots.set(s.type, slot);
     }
   }

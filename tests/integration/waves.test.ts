@@ -1,6 +1,7 @@
 import { Harness, bearer, keyFor, startHarness, uid, waitFor } from '../helpers/harness';
 import { makeHub, makeSku } from '../helpers/stock';
 import { pdfText } from '../helpers/printing';
+import { hubClock, runDueRules } from '../../server/waves/wave-rules';
 
 /**
  * Waves on the target database and queue: release, pick by scan in walking order (wrong scans
@@ -262,7 +263,6 @@ test('a wave rule releases a wave once a day at its time, for its temperature cl
   expect(rule.status).toBe(201);
   const bad = await h.http.post('/api/v1/wave-rules').set(bearer(hub.supervisor)).send({ name: 'x', temperature: 'frozen', releaseAt: '18:00', cutoffAt: '17:00' });
   expect(bad.status).toBe(400);
-  const { runDueRules, hubClock } = await import('../../server/waves/wave-rules');
   const ran = await runDueRules(h.runtime.ctx);
   const mine = ran.find((r) => r.ruleId === rule.body.id)!;
   expect(mine.waveId).toEqual(expect.any(Number));
