@@ -5,7 +5,7 @@ import type { Lang, TFunction } from './i18n';
 export const ORDER_STATUSES = ['pending', 'held', 'backorder', 'allocated', 'in_wave', 'picked', 'packed', 'shipped', 'cancelled'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
-export const HOLD_REASONS = ['invalid_line', 'unmapped_listing', 'address', 'phone', 'manual'] as const;
+export const HOLD_REASONS = ['invalid_line', 'unmapped_listing', 'address', 'phone', 'manual', 'short_pick'] as const;
 export type HoldReason = (typeof HOLD_REASONS)[number];
 
 /** Statuses whose receiver may still be corrected and that may be held or released. */

@@ -9,13 +9,14 @@ import { MapListingForm, useOwnerSkus, type OwnerSkus } from '../components/MapL
 import { CancelBox, HoldBox, ReceiverForm } from './OrderFixes';
 import { ordersListUrl } from './OrdersPage';
 
-const EVENTS = ['received', 'held', 'released', 'fixed', 'updated', 'update_ignored', 'cancelled', 'intercept', 'cancel_after_ship'] as const;
+const EVENTS = ['received', 'held', 'released', 'fixed', 'updated', 'update_ignored', 'cancelled', 'intercept', 'cancel_after_ship', 'backorder', 'allocated', 'in_wave', 'picked', 'sorted'] as const;
 const FIX_TEXT: Record<string, MessageKey> = {
   unmapped_listing: 'fix.unmapped_listing',
   address: 'fix.address',
   phone: 'fix.phone',
   invalid_line: 'fix.invalid_line',
   manual: 'fix.manual',
+  short_pick: 'fix.short_pick',
 };
 /** The server's history messages (English), said in the reader's language; a detail follows in `{x}`. */
 const HISTORY: Array<[RegExp, MessageKey]> = [
