@@ -8,6 +8,8 @@ import { gtinCheckDigit } from '../../printers/barcode-check';
 import { inTransaction } from '../db/transaction';
 import { ingestOrders } from '../orders/ingest';
 import type { IncomingOrder } from '../orders/orders.model';
+import { addStock } from '../inventory/stock';
+import { SYSTEM_CALLER } from '../auth/principal';
 
 type Stamp = { created_at: string; updated_at: string };
 
@@ -116,12 +118,32 @@ export async function seedDemo(db: Db, print: (line: string) => void, dataKey: B
     }
   });
 
+  await seedStock(db);
   await seedOrders(db, dataKey);
   print('');
   print('  Demo hub seeded (set WMS_DEMO=0 to start empty). Demo users, shown only this once:');
   for (const u of users) print(`    ${u.username.padEnd(11)} ${u.role.padEnd(11)} ${passwords[u.username]}`);
   print('');
   return true;
+}
+
+/** Stock on the pick faces: one lot per product (the orange co-op's 5-jin box a little short). */
+async function seedStock(db: Db) {
+  const skus = await db('skus').where({ is_kit: false }).orderBy('id').select('id', 'owner_id', 'sku_code', 'temperature', 'shelf_life_days', 'lot_tracked');
+  const prefix: Record<string, string> = { ambient: 'A', chilled: 'C', frozen: 'F' };
+  const used: Record<string, number> = {};
+  await inTransaction(db, async (trx) => {
+    const now = nowDb();
+    for (const sku of skus) {
+      const n = (used[sku.temperature] = (used[sku.temperature] ?? 0) + 1);
+      const loc = await trx('locations').where({ code: `${prefix[sku.temperature]}01-${String(n).padStart(2, '0')}` }).first('id');
+      const produced = new Date(Date.now() - 2 * 86400_000).toISOString().slice(0, 10);
+      const expires = sku.shelf_life_days ? new Date(Date.now() + (sku.shelf_life_days - 2) * 86400_000).toISOString().slice(0, 10) : null;
+      const [lotId] = await trx('lots').insert({ owner_id: sku.owner_id, sku_id: sku.id, lot_no: sku.lot_tracked ? `L${produced.replace(/-/g, '')}` : '', produced_at: produced, expires_at: expires, status: 'released', created_at: now, updated_at: now });
+      const qty = sku.sku_code === 'QC-5KG' ? 2 : 40;
+      await addStock(trx, SYSTEM_CALLER, { ownerId: Number(sku.owner_id), skuId: Number(sku.id), lotId: Number(lotId), locationId: Number(loc.id) }, qty, { kind: 'receipt', reason: 'demo stock' });
+    }
+  });
 }
 
 /** A morning's orders from the orange co-op's chat group: most ready, one held for its address. */
