@@ -11,6 +11,7 @@
  * - Errors: `{"errors": "text"}`, `{"errors": ["text", ...]}` or `{"errors": {"field": ["text"]}}`.
  */
 import crypto from 'node:crypto';
+import { toFen } from './money';
 import { header, joinUrl, platformRequest, type HttpAnswer } from './http';
 import {
   PlatformError,
@@ -81,16 +82,6 @@ function okJson(answer: HttpAnswer, what: string): Json {
   if (answer.status >= 400) throw new PlatformError('rejected', `${what}: ${errorText(answer)}`, { status: answer.status });
   if (!answer.json || typeof answer.json !== 'object') throw new PlatformError('bad_response', `${what}: the answer is not JSON`, { status: answer.status });
   return answer.json;
-}
-
-/** "199.00" → 19900; half-up beyond two decimals; null when unreadable. */
-function toFen(value: unknown): number | null {
-  const s = typeof value === 'number' && Number.isFinite(value) ? value.toFixed(6) : typeof value === 'string' ? value.trim() : '';
-  const m = /^(-?)(\d+)(?:\.(\d*))?$/.exec(s);
-  if (!m) return null;
-  const frac = (m[3] ?? '').padEnd(3, '0');
-  const fen = Number(m[2]) * 100 + Number(frac.slice(0, 2)) + (Number(frac[2]) >= 5 ? 1 : 0);
-  return m[1] ? -fen : fen;
 }
 
 function isoOrNull(value: unknown): string | null {

@@ -12,6 +12,7 @@
  *   order set to `completed` (which is what sends the buyer the tracking number by mail).
  */
 import crypto from 'node:crypto';
+import { toFen } from './money';
 import { header, joinUrl, platformRequest, type HttpAnswer } from './http';
 import {
   PlatformError,
@@ -100,16 +101,6 @@ function okJson(answer: HttpAnswer, what: string): any {
   }
   if (answer.json === undefined) throw new PlatformError('bad_response', `${what}: the answer is not JSON`, { status: answer.status });
   return answer.json;
-}
-
-/** "29.35" or 12.5 (line item prices are numbers) → fen; half-up beyond two decimals; null when unreadable. */
-function toFen(value: unknown): number | null {
-  const s = typeof value === 'number' && Number.isFinite(value) ? value.toFixed(6) : typeof value === 'string' ? value.trim() : '';
-  const m = /^(-?)(\d+)(?:\.(\d*))?$/.exec(s);
-  if (!m) return null;
-  const frac = (m[3] ?? '').padEnd(3, '0');
-  const fen = Number(m[2]) * 100 + Number(frac.slice(0, 2)) + (Number(frac[2]) >= 5 ? 1 : 0);
-  return m[1] ? -fen : fen;
 }
 
 /** A `*_gmt` date: GMT, but written without a zone designator. */
