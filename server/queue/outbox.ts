@@ -58,7 +58,9 @@ export async function insertJob(trx: Tx, type: string, payload: unknown, opts: E
     return await (trx as any).transaction(async (sp: Tx) => Number((await sp('outbox_jobs').insert(row))[0]));
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
-    return Number((await trx('outbox_jobs').where({ dedupe_key: opts.dedupeKey }).first('id')).id);
+    // a locking read: the winner has committed, but a plain read would see this transaction's
+    // snapshot from before it on MySQL
+    return Number((await trx('outbox_jobs').where({ dedupe_key: opts.dedupeKey }).forShare().first('id')).id);
   }
 }
 

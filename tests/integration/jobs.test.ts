@@ -97,6 +97,23 @@ test('a de-duplication key makes one job however often it is enqueued', async ()
   expect(runsOf(key)).toHaveLength(1);
 });
 
+test('transactions racing to enqueue the same de-duplication key all get the one job', async () => {
+  const key = `race:${uid('dedupe')}`;
+  const db = h.runtime.ctx.db;
+  // each transaction reads first (taking its snapshot), then enqueues while the others do too
+  const ids = await Promise.all(
+    Array.from({ length: 8 }, () =>
+      inTransaction(db, async (trx) => {
+        await trx('owners').first('id');
+        await new Promise((r) => setTimeout(r, 20));
+        return h.runtime.ctx.queue.enqueue(trx, 'system.maintenance', {}, { dedupeKey: key });
+      }),
+    ),
+  );
+  expect(new Set(ids).size).toBe(1);
+  expect(await db('outbox_jobs').where({ dedupe_key: key }).count({ n: '*' })).toEqual([{ n: 1 }]);
+});
+
 test('a job whose worker died (lease expired while running) is taken up again', async () => {
   const key = uid('orphan');
   const now = nowDb();
