@@ -55,7 +55,8 @@ export async function resolveWarehouse(trx: Tx, warehouseId?: number): Promise<n
     return Number(id);
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
-    return Number((await trx('warehouses').where({ code: 'MAIN' }).first()).id);
+    // a locking read sees the winner's committed row (a plain one reads our snapshot on MySQL)
+    return Number((await trx('warehouses').where({ code: 'MAIN' }).forShare().first()).id);
   }
 }
 
