@@ -12,7 +12,8 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { FakeFaults, FakeOrderSpec, FakePlatform, FakeShipment, FakeWebhook } from './types';
+import type { FakeOrderSpec, FakePlatform, FakeShipment, FakeWebhook } from './types';
+import { DEFAULT_RECEIVER, floorSec, compareIds, money, numericId, OrderBook, faultSwitches } from './order-book';
 
 export interface FakeShopify extends FakePlatform {
   /**
@@ -31,7 +32,6 @@ type Json = Record<string, any>;
 
 const MAX_LIMIT = 250;
 const SHOP_OFFSET_MS = 8 * 3600 * 1000; // the shop's timezone, Asia/Shanghai
-const DEFAULT_RECEIVER = { name: '张三', phone: '13800138000', province: '浙江省', city: '杭州市', district: '西湖区', address: '文三路 90 号' };
 /** Chinese province names as Shopify keeps them: English name and a two-letter code. */
 const PROVINCES: Array<[code: string, english: string, chinese: string]> = [
   ['AH', 'Anhui', '安徽省'], ['BJ', 'Beijing', '北京市'], ['CQ', 'Chongqing', '重庆市'], ['FJ', 'Fujian', '福建省'],
@@ -66,50 +66,9 @@ interface Rec {
   fulfillments: Fulfillment[];
 }
 
-const floorSec = (ms: number) => Math.floor(ms / 1000) * 1000;
-const compareIds = (a: string, b: string) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
-const compareRecs = (a: Rec, b: Rec) => a.updatedMs - b.updatedMs || compareIds(a.id, b.id);
-const money = (fen: number) => `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
 /** Shopify's timestamps: to the second, in the shop's offset. */
 const shopTime = (ms: number) => new Date(floorSec(ms) + SHOP_OFFSET_MS).toISOString().slice(0, 19) + '+08:00';
-const numericId = (s: string) => (/^\d+$/.test(s) && Number.isSafeInteger(Number(s)) ? Number(s) : s);
 const stableNumber = (s: string) => parseInt(crypto.createHash('sha1').update(s).digest('hex').slice(0, 10), 16);
-
-/** Orders by (updatedMs, id), for windows by binary search. */
-class OrderBook {
-  readonly byId = new Map<string, Rec>();
-  sorted: Rec[] = [];
-
-  /** first index whose record is not before (ms, id) — or, when `strict`, is after it; id '' is before every id */
-  lowerBound(ms: number, id = '', strict = false): number {
-    let lo = 0;
-    let hi = this.sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const r = this.sorted[mid];
-      const c = r.updatedMs - ms || compareIds(r.id, id);
-      if (c < 0 || (strict && c === 0)) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-
-  put(rec: Rec): void {
-    const old = this.byId.get(rec.id);
-    if (old) this.sorted.splice(this.lowerBound(old.updatedMs, old.id), 1);
-    this.byId.set(rec.id, rec);
-    this.sorted.splice(this.lowerBound(rec.updatedMs, rec.id), 0, rec);
-  }
-
-  putMany(recs: Rec[]): void {
-    if (recs.length < 1000 && this.sorted.length > 0) {
-      for (const r of recs) this.put(r);
-      return;
-    }
-    for (const r of recs) this.byId.set(r.id, r);
-    this.sorted = [...this.byId.values()].sort(compareRecs);
-  }
-}
 
 export async function startFakeShopify(opts: FakeShopifyOptions = {}): Promise<FakeShopify> {
   const credentials = {
@@ -117,31 +76,17 @@ export async function startFakeShopify(opts: FakeShopifyOptions = {}): Promise<F
     apiSecret: opts.credentials?.apiSecret ?? crypto.randomBytes(16).toString('hex'),
   };
   const shopDomain = opts.shopDomain ?? 'origin-farm.myshopify.com';
-  const book = new OrderBook();
+  const book = new OrderBook<Rec>();
   const fulfillmentOrderOwner = new Map<number, string>();
   const requests: FakePlatform['requests'] = [];
   const shipments: FakeShipment[] = [];
-  const pending = { rateLimit: 0, retryAfter: 2, fail: 0, failStatus: 500, hang: 0 };
+  const { pending, faults } = faultSwitches(2);
   let nextId = 10_000_000_001;
   let baseUrl = '';
   /** the API version of the last request, echoed like Shopify does */
   let version = '2024-10';
   const hanging = new Set<http.ServerResponse>();
 
-  const faults: FakeFaults = {
-    rateLimitNext(n, retryAfterSeconds = 2) {
-      pending.rateLimit = n;
-      pending.retryAfter = retryAfterSeconds;
-    },
-    failNext(n, status = 500) {
-      pending.fail = n;
-      pending.failStatus = status;
-    },
-    hangNext(n) {
-      pending.hang = n;
-    },
-    duplicateAcrossPages: false,
-  };
 
   function record(spec: FakeOrderSpec): Rec {
     const old = book.byId.get(spec.id);

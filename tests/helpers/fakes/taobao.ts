@@ -12,7 +12,8 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { FakeFaults, FakeOrderSpec, FakePlatform, FakeShipment, FakeWebhook } from './types';
+import type { FakeOrderSpec, FakePlatform, FakeShipment, FakeWebhook } from './types';
+import { DEFAULT_RECEIVER, faultSwitches } from './order-book';
 
 export interface FakeTaobaoOptions {
   appKey?: string;
@@ -47,7 +48,6 @@ interface Trade {
 
 const DAY_S = 24 * 60 * 60;
 const SELLER_NICK = '赣南脐橙产地仓';
-const DEFAULT_RECEIVER = { name: '张三', phone: '13800138000', province: '浙江省', city: '杭州市', district: '西湖区', address: '文三路 90 号' };
 
 function sign(params: Record<string, string>, secret: string, method: string): string {
   let s = '';
@@ -137,7 +137,7 @@ export async function startFakeTaobao(opts: FakeTaobaoOptions = {}): Promise<Fak
   let sorted: Trade[] = [];
   const requests: FakePlatform['requests'] = [];
   const shipments: FakeShipment[] = [];
-  const pending = { rateLimit: 0, retryAfter: 1, fail: 0, failStatus: 500, hang: 0 };
+  const { pending, faults } = faultSwitches(1);
   let messageSeq = 0;
 
   const before = (a: Trade, b: Trade) => a.modified - b.modified || (a.tid < b.tid ? -1 : a.tid > b.tid ? 1 : 0);
@@ -332,20 +332,6 @@ export async function startFakeTaobao(opts: FakeTaobaoOptions = {}): Promise<Fak
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
-  const faults: FakeFaults = {
-    rateLimitNext(n, retryAfterSeconds = 1) {
-      pending.rateLimit = n;
-      pending.retryAfter = retryAfterSeconds;
-    },
-    failNext(n, status = 500) {
-      pending.fail = n;
-      pending.failStatus = status;
-    },
-    hangNext(n) {
-      pending.hang = n;
-    },
-    duplicateAcrossPages: false,
-  };
 
   return {
     platform: 'taobao',

@@ -13,7 +13,8 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { FakeFaults, FakeOrderSpec, FakePlatform, FakeShipment, FakeWebhook } from './types';
+import type { FakeOrderSpec, FakePlatform, FakeShipment, FakeWebhook } from './types';
+import { DEFAULT_RECEIVER, floorSec, compareIds, compareRecs, money, numericId, OrderBook, faultSwitches } from './order-book';
 
 export interface FakeWooCommerceOptions {
   credentials?: { consumerKey?: string; consumerSecret?: string; webhookSecret?: string };
@@ -25,7 +26,6 @@ const MAX_PER_PAGE = 100;
 const SITE_OFFSET_MS = 8 * 3600 * 1000; // the site's timezone, Asia/Shanghai
 const WEBHOOK_ID = 7;
 const USER_AGENT = 'WooCommerce/9.3.3 Hookshot (WordPress/6.6.2)';
-const DEFAULT_RECEIVER = { name: '张三', phone: '13800138000', province: '浙江省', city: '杭州市', district: '西湖区', address: '文三路 90 号' };
 /** WooCommerce's state codes for China (i18n/states.php), by the province's full name. */
 const STATE_CODES = new Map(
   ['云南省', '北京市', '天津市', '河北省', '山西省', '内蒙古自治区', '辽宁省', '吉林省', '黑龙江省', '上海市', '江苏省', '浙江省', '安徽省', '福建省', '江西省', '山东省',
@@ -53,14 +53,9 @@ interface Rec {
   trackings: Tracking[];
 }
 
-const floorSec = (ms: number) => Math.floor(ms / 1000) * 1000;
-const compareIds = (a: string, b: string) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
-const compareRecs = (a: Rec, b: Rec) => a.updatedMs - b.updatedMs || compareIds(a.id, b.id);
-const money = (fen: number) => `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
 /** WordPress dates: to the second, without a zone; the plain ones in the site's timezone. */
 const gmt = (ms: number) => new Date(floorSec(ms)).toISOString().slice(0, 19);
 const local = (ms: number) => new Date(floorSec(ms) + SITE_OFFSET_MS).toISOString().slice(0, 19);
-const numericId = (s: string) => (/^\d+$/.test(s) && Number.isSafeInteger(Number(s)) ? Number(s) : s);
 const stableNumber = (s: string) => parseInt(crypto.createHash('sha1').update(s).digest('hex').slice(0, 8), 16);
 /** PHP's json_encode as wp_json_encode calls it: non-ASCII as \uXXXX and "/" as "\/". */
 const phpJson = (value: unknown) =>
@@ -70,41 +65,6 @@ const phpJson = (value: unknown) =>
 /** rawurlencode */
 const rfc3986 = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}(:?\d{2})?)?$/;
-
-/** Orders by (updatedMs, id), for windows by binary search. */
-class OrderBook {
-  readonly byId = new Map<string, Rec>();
-  sorted: Rec[] = [];
-
-  /** first index whose record is not before (ms, id); id '' is before every id */
-  lowerBound(ms: number, id = ''): number {
-    let lo = 0;
-    let hi = this.sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const r = this.sorted[mid];
-      if ((r.updatedMs - ms || compareIds(r.id, id)) < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-
-  put(rec: Rec): void {
-    const old = this.byId.get(rec.id);
-    if (old) this.sorted.splice(this.lowerBound(old.updatedMs, old.id), 1);
-    this.byId.set(rec.id, rec);
-    this.sorted.splice(this.lowerBound(rec.updatedMs, rec.id), 0, rec);
-  }
-
-  putMany(recs: Rec[]): void {
-    if (recs.length < 1000 && this.sorted.length > 0) {
-      for (const r of recs) this.put(r);
-      return;
-    }
-    for (const r of recs) this.byId.set(r.id, r);
-    this.sorted = [...this.byId.values()].sort(compareRecs);
-  }
-}
 
 interface WpError {
   status: number;
@@ -118,29 +78,15 @@ export async function startFakeWooCommerce(opts: FakeWooCommerceOptions = {}): P
     consumerSecret: opts.credentials?.consumerSecret ?? `cs_${crypto.randomBytes(20).toString('hex')}`,
     webhookSecret: opts.credentials?.webhookSecret ?? crypto.randomBytes(24).toString('base64'),
   };
-  const book = new OrderBook();
+  const book = new OrderBook<Rec>();
   const requests: FakePlatform['requests'] = [];
   const shipments: FakeShipment[] = [];
   const usedNonces = new Set<string>();
   const hanging = new Set<http.ServerResponse>();
-  const pending = { rateLimit: 0, retryAfter: 2, fail: 0, failStatus: 500, hang: 0 };
+  const { pending, faults } = faultSwitches(2);
   let nextLineId = 5001;
   let baseUrl = '';
 
-  const faults: FakeFaults = {
-    rateLimitNext(n, retryAfterSeconds = 2) {
-      pending.rateLimit = n;
-      pending.retryAfter = retryAfterSeconds;
-    },
-    failNext(n, status = 500) {
-      pending.fail = n;
-      pending.failStatus = status;
-    },
-    hangNext(n) {
-      pending.hang = n;
-    },
-    duplicateAcrossPages: false,
-  };
 
   function record(spec: FakeOrderSpec): Rec {
     const old = book.byId.get(spec.id);
