@@ -2,6 +2,7 @@ import type { AppContext } from '../context';
 import type { Trx } from '../db/transaction';
 import { inTransaction } from '../db/transaction';
 import { nowDb } from '../db/time';
+import { unreserve } from '../inventory/stock';
 
 /**
  * Allocation: which lot at which pick location goes to which order. First-expiring-first (FEFO),
@@ -179,7 +180,7 @@ export async function reserveMore(trx: Trx, a: any, excludeLocationId: number): 
     missing -= got;
   }
   if (missing > 0) {
-    for (const r of rows) await trx('inventory').where({ id: r.inventory_id }).update({ allocated: trx.raw('allocated - ?', [r.qty]), updated_at: now });
+    for (const r of rows) await unreserve(trx, Number(r.inventory_id), r.qty);
     return [];
   }
   return rows;
@@ -188,10 +189,7 @@ export async function reserveMore(trx: Trx, a: any, excludeLocationId: number): 
 /** Gives back an order's open reservations (cancellation). Runs in the caller's transaction. */
 export async function releaseAllocations(trx: Trx, orderId: number): Promise<number> {
   const open = await trx('allocations').where({ order_id: orderId, status: 'open' }).orderBy('inventory_id').forUpdate();
-  for (const a of open) {
-    const n = await trx('inventory').where({ id: a.inventory_id }).andWhere('allocated', '>=', a.qty).update({ allocated: trx.raw('allocated - ?', [a.qty]), updated_at: nowDb() });
-    if (n !== 1) throw new Error(`inventory ${a.inventory_id} holds less allocated than allocation ${a.id}`);
-  }
+  for (const a of open) await unreserve(trx, Number(a.inventory_id), a.qty);
   if (open.length) await trx('allocations').whereIn('id', open.map((a: any) => a.id)).update({ status: 'released', updated_at: nowDb() });
   return open.length;
 }
@@ -217,7 +215,8 @@ export async function allocateDue(ctx: AppContext, opts: { limit?: number } = {}
   const waiting = await ctx.db('orders').where({ status: 'backorder' }).orderBy('id').limit(limit).select('id', 'backorder_at');
   if (waiting.length) {
     const since = waiting.reduce((m: string, o: any) => (o.backorder_at && o.backorder_at < m ? o.backorder_at : m), nowDb());
-    const changed = new Set<number>((await ctx.db('inventory').where('updated_at', '>=', since).distinct('sku_id')).map((r: any) => Number(r.sku_id)));
+    // only stock that became available (added, or given back) counts: reservations do not
+    const changed = new Set<number>((await ctx.db('inventory').where('restocked_at', '>=', since).distinct('sku_id')).map((r: any) => Number(r.sku_id)));
     if (changed.size) {
       const retry: number[] = [];
       for (let i = 0; i < waiting.length; i += 500) {

@@ -37,7 +37,7 @@ export async function setLotHold(ctx: AppContext, caller: Caller, id: number, ho
     await trx('lots').where({ id }).update({ status: hold ? 'hold' : 'released', hold_reason: hold ? (reason ?? null) : null, updated_at: nowDb() });
     if (!hold && lot.status !== 'released') {
       // its stock becomes allocatable: backorders waiting for this SKU get another try
-      await trx('inventory').where({ lot_id: id }).update({ updated_at: nowDb() });
+      await trx('inventory').where({ lot_id: id }).update({ updated_at: nowDb(), restocked_at: nowDb() });
       await stockArrived(ctx, trx);
     }
     await audit(trx, caller, { action: hold ? 'hold' : 'release', entity: 'lot', entityId: id, ownerId: lot.owner_id, details: { lotNo: lot.lot_no, reason } });

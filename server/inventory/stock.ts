@@ -52,9 +52,9 @@ export async function addStock(trx: Tx, caller: Caller, key: StockKey, qty: numb
   if (!Number.isInteger(qty) || qty <= 0) throw new Error(`addStock needs a positive whole quantity, got ${qty}`);
   const now = nowDb();
   await trx('inventory')
-    .insert({ owner_id: key.ownerId, sku_id: key.skuId, lot_id: key.lotId, location_id: key.locationId, on_hand: qty, allocated: 0, updated_at: now })
+    .insert({ owner_id: key.ownerId, sku_id: key.skuId, lot_id: key.lotId, location_id: key.locationId, on_hand: qty, allocated: 0, updated_at: now, restocked_at: now })
     .onConflict(['location_id', 'sku_id', 'lot_id'])
-    .merge({ on_hand: trx.raw('?? + ?', ['inventory.on_hand', qty]), updated_at: now });
+    .merge({ on_hand: trx.raw('?? + ?', ['inventory.on_hand', qty]), updated_at: now, restocked_at: now });
   return ledger(trx, caller, key, qty, meta, now);
 }
 
@@ -111,4 +111,14 @@ export async function moveReserved(trx: Tx, caller: Caller, from: StockKey, toLo
   await ledger(trx, caller, to, qty, { ...meta, moveGroup: group }, now);
   const row = await trx('inventory').where({ location_id: toLocationId, sku_id: to.skuId, lot_id: to.lotId }).first('id');
   return Number(row.id);
+}
+
+/**
+ * Gives back `qty` reserved units of one stock row (a cancellation, a short pick, a reservation
+ * undone). They are available again, so backorders waiting for the SKU are worth another try.
+ */
+export async function unreserve(trx: Tx, inventoryId: number, qty: number): Promise<void> {
+  const now = nowDb();
+  const n = await trx('inventory').where({ id: inventoryId }).andWhere('allocated', '>=', qty).update({ allocated: trx.raw('allocated - ?', [qty]), updated_at: now, restocked_at: now });
+  if (n !== 1) throw new Error(`inventory ${inventoryId} holds fewer than ${qty} reserved units`);
 }

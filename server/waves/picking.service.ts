@@ -7,7 +7,7 @@ import { nowDb } from '../db/time';
 import { BusinessRule, Conflict, NotFound } from '../http/errors';
 import { findLocation } from '../inventory/lookup';
 import { findByBarcode } from '../catalog';
-import { moveReserved, moveStock, takeStock } from '../inventory/stock';
+import { moveReserved, moveStock, takeStock, unreserve } from '../inventory/stock';
 import { reserveMore } from '../allocation/allocate';
 import { actorOf } from '../orders/orders.model';
 import { presentTask, presentTasks } from './waves.service';
@@ -178,7 +178,7 @@ export async function shortTask(ctx: AppContext, caller: Caller, id: number, rea
     const open = await trx('allocations').where({ pick_task_id: id, status: 'open' }).orderBy('id').forUpdate();
     // give the reservations back, then write the missing units off this face
     for (const a of open) {
-      await trx('inventory').where({ id: a.inventory_id }).andWhere('allocated', '>=', a.qty).update({ allocated: trx.raw('allocated - ?', [a.qty]), updated_at: now });
+      await unreserve(trx, Number(a.inventory_id), a.qty);
       await trx('allocations').where({ id: a.id }).update({ status: 'released', updated_at: now });
     }
     const key = { ownerId: Number(t.owner_id), skuId: Number(t.sku_id), lotId: Number(t.lot_id), locationId: Number(t.location_id) };
@@ -256,7 +256,7 @@ export async function releaseWaveOrder(trx: Trx, orderId: number): Promise<void>
   }
   const picked = await trx('allocations').where({ order_id: orderId, status: 'picked' }).forUpdate();
   for (const a of picked) {
-    await trx('inventory').where({ id: a.inventory_id }).andWhere('allocated', '>=', a.qty).update({ allocated: trx.raw('allocated - ?', [a.qty]), updated_at: now });
+    await unreserve(trx, Number(a.inventory_id), a.qty);
     const source = await trx('pick_tasks').where({ id: a.pick_task_id }).first('wave_id', 'batch_id', 'location_id');
     const [{ m }] = await trx('pick_tasks').where({ batch_id: source.batch_id }).max({ m: 'seq' });
     await trx('pick_tasks').insert({ kind: 'putback', wave_id: source.wave_id, batch_id: source.batch_id, seq: Number(m) + 1, owner_id: a.owner_id, sku_id: a.sku_id, lot_id: a.lot_id, location_id: a.location_id, to_location_id: source.location_id, qty: a.qty, done_qty: 0, status: 'open', picker: null, created_at: now, updated_at: now });
