@@ -38,6 +38,7 @@ export interface IngestOutcome {
   result: IngestResult;
   status: OrderStatus;
   holdReason: HoldReason | null;
+  holdDetail: string | null;
   /** the stored content digest before this delivery (for the order API's conflict check) */
   previousHash: string | null;
   /** became ready for allocation in this delivery */
@@ -250,7 +251,7 @@ export async function ingestOrders(trx: Trx, dataKey: Buffer, source: OrderSourc
       events.push({ order_id: id, event: 'received', from_status: null, to_status: status, actor: source.actor, message: f.order.platformStatus ? `platform status ${f.order.platformStatus}` : null, created_at: now });
       if (status === 'held') events.push({ order_id: id, event: 'held', from_status: status, to_status: status, actor: 'system', message: f.verdict!.holdDetail, created_at: now });
       if (f.verdict?.release) events.push({ order_id: id, event: 'released', from_status: status, to_status: status, actor: 'system', message: 'paid, nothing to fix: ready for allocation', created_at: now });
-      outcomes.set(f.order.externalId, { externalId: f.order.externalId, id, result: 'created', status, holdReason: (f.row.hold_reason as HoldReason) ?? null, previousHash: null, released: !!f.verdict?.release });
+      outcomes.set(f.order.externalId, { externalId: f.order.externalId, id, result: 'created', status, holdReason: (f.row.hold_reason as HoldReason) ?? null, holdDetail: (f.row.hold_detail as string) ?? null, previousHash: null, released: !!f.verdict?.release });
     }
     for (let i = 0; i < allLines.length; i += 500) await trx('order_lines').insert(allLines.slice(i, i + 500));
   }
@@ -272,7 +273,7 @@ async function applyUpdate(
 ): Promise<IngestOutcome> {
   const id = Number(prev.id);
   const base = { externalId: o.externalId, id, previousHash: prev.body_hash ?? null };
-  const same = (status: OrderStatus, result: IngestResult): IngestOutcome => ({ ...base, result, status, holdReason: prev.hold_reason ?? null });
+  const same = (status: OrderStatus, result: IngestResult): IngestOutcome => ({ ...base, result, status, holdReason: prev.hold_reason ?? null, holdDetail: prev.hold_detail ?? null });
   const prevStatus = prev.status as OrderStatus;
   if (prev.platform_updated_at && o.updatedAt && toDbTime(o.updatedAt) < String(prev.platform_updated_at).slice(0, 23)) {
     return same(prevStatus, 'stale');
@@ -300,7 +301,7 @@ async function applyUpdate(
     }
     await cancelRow(trx, prev, { ...common }, now);
     event('cancelled', 'cancelled', 'cancelled on the platform');
-    return { ...base, result: 'updated', status: 'cancelled', holdReason: null };
+    return { ...base, result: 'updated', status: 'cancelled', holdReason: null, holdDetail: null };
   }
   if (prevStatus === 'cancelled') {
     // a cancelled order is never revived by a later update: it may already have been unpicked
@@ -336,7 +337,7 @@ async function applyUpdate(
   event('updated', to, o.paid && !prev.paid ? 'paid on the platform' : 'changed on the platform');
   if (verdict.status === 'held') event('held', to, verdict.holdDetail);
   if (releasedNow) event('released', to, 'paid, nothing to fix: ready for allocation');
-  return { ...base, result: 'updated', status: to, holdReason: verdict.holdReason, released: releasedNow };
+  return { ...base, result: 'updated', status: to, holdReason: verdict.holdReason, holdDetail: verdict.holdDetail, released: releasedNow };
 }
 
 /** Cancels an order not yet packed, giving back the stock reserved for it. */

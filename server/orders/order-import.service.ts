@@ -168,10 +168,7 @@ export async function importOrders(ctx: AppContext, caller: Caller, file: string
             else result.unchanged++;
             if (o.status === 'held') {
               result.held++;
-              if (result.heldOrders.length < 1000) {
-                const row = await trx('orders').where({ id: o.id }).first('hold_detail');
-                result.heldOrders.push({ externalId: o.externalId, holdReason: o.holdReason, holdDetail: row?.hold_detail ?? null });
-              }
+              if (result.heldOrders.length < 1000) result.heldOrders.push({ externalId: o.externalId, holdReason: o.holdReason, holdDetail: o.holdDetail });
             }
           }
         }

@@ -58,10 +58,11 @@ async function makeTote(trx: Trx, waveId: number, batchNo: number, zoneId: numbe
 export async function createWave(ctx: AppContext, caller: Caller, input: WaveInput) {
   return inTransaction(ctx.db, async (trx) => {
     const owner = visibleOwnerId(caller.principal);
-    const q = trx('orders').whereIn('status', input.orderIds ? ['allocated', 'in_wave', 'picked', 'pending', 'held', 'backorder', 'packed', 'shipped', 'cancelled'] : ['allocated']).orderBy('id').forUpdate();
+    // named orders are loaded whatever their status, so that each one not ready is named in the refusal
+    const q = trx('orders').orderBy('id').forUpdate();
     if (owner !== null) q.where('owner_id', owner);
     if (input.orderIds) q.whereIn('id', input.orderIds);
-    else q.whereNull('wave_id').limit(5000);
+    else q.where('status', 'allocated').whereNull('wave_id').limit(5000);
     const found = await q.select('id', 'external_id', 'status', 'owner_id', 'wave_id', 'version');
     if (input.orderIds) {
       const missing = input.orderIds.filter((id) => !found.some((o: any) => Number(o.id) === id));
@@ -190,39 +191,52 @@ export function presentTask(t: any) {
   };
 }
 
+/** Waves with their batches, orders and tasks, loaded for the whole page at once (tasks counted unless `withTasks`). */
+export async function presentWaves(db: Tx, rows: any[], withTasks = false) {
+  if (!rows.length) return [];
+  const ids = rows.map((w) => Number(w.id));
+  const orders = await db('wave_orders').join('wave_batches', 'wave_batches.id', 'wave_orders.batch_id').join('orders', 'orders.id', 'wave_orders.order_id').whereIn('wave_orders.wave_id', ids)
+    .orderBy(['wave_batches.batch_no', 'wave_orders.slot_no', 'wave_orders.id'])
+    .select('wave_orders.*', 'wave_batches.batch_no', 'orders.external_id', 'orders.status as order_status');
+  const batches = await db('wave_batches').join('locations', 'locations.id', 'wave_batches.tote_location_id').whereIn('wave_batches.wave_id', ids).orderBy('batch_no').select('wave_batches.*', 'locations.code as tote_code');
+  const tasks: any[] = withTasks
+    ? await presentTasks(db, (q) => q.whereIn('pick_tasks.wave_id', ids).orderBy(['wave_batches.batch_no', 'pick_tasks.seq', 'pick_tasks.id']))
+    : await db('pick_tasks').whereIn('wave_id', ids).select('id', 'wave_id', 'batch_id', 'kind', 'done_qty');
+  const of = <T extends { wave_id: unknown }>(list: T[], id: number) => list.filter((x) => Number(x.wave_id) === id);
+  return rows.map((w) => {
+    const id = Number(w.id);
+    const mine = of(tasks, id);
+    return {
+      id,
+      status: w.status,
+      temperature: w.temperature,
+      carrierCode: w.carrier_code ?? null,
+      orderCount: w.order_count,
+      unitCount: w.unit_count,
+      pickedUnits: mine.filter((t) => t.kind === 'pick').reduce((sum: number, t) => sum + t.done_qty, 0),
+      routeMetres: Math.round(w.route_cm / 100),
+      createdBy: w.created_by,
+      createdAt: toIso(w.created_at),
+      completedAt: toIso(w.completed_at),
+      batches: of(batches, id).map((b: any) => ({
+        batchNo: b.batch_no,
+        kind: b.kind,
+        toteCode: b.tote_code,
+        picker: b.picker ?? null,
+        status: b.status,
+        routeMetres: Math.round(b.route_cm / 100),
+        tasks: mine.filter((t) => t.batch_id === b.id).length,
+      })),
+      orders: of(orders, id).map((o: any) => ({ orderId: Number(o.order_id), externalId: o.external_id, status: o.order_status, batchNo: o.batch_no, slotNo: o.slot_no ?? null, units: o.units, sortedUnits: o.sorted_units, slotStatus: o.status })),
+      tasks: withTasks ? mine.map(presentTask) : mine.length,
+    };
+  });
+}
+
 export async function presentWave(db: Tx, id: number, withTasks = false) {
   const w = await db('waves').where({ id }).first();
   if (!w) throw new NotFound('wave');
-  const orders = await db('wave_orders').join('wave_batches', 'wave_batches.id', 'wave_orders.batch_id').join('orders', 'orders.id', 'wave_orders.order_id').where('wave_orders.wave_id', id)
-    .orderBy(['wave_batches.batch_no', 'wave_orders.slot_no', 'wave_orders.id'])
-    .select('wave_orders.*', 'wave_batches.batch_no', 'orders.external_id', 'orders.status as order_status');
-  const batches = await db('wave_batches').join('locations', 'locations.id', 'wave_batches.tote_location_id').where('wave_batches.wave_id', id).orderBy('batch_no').select('wave_batches.*', 'locations.code as tote_code');
-  const tasks = await presentTasks(db, (q) => q.where('pick_tasks.wave_id', id).orderBy(['wave_batches.batch_no', 'pick_tasks.seq', 'pick_tasks.id']));
-  const picked = tasks.filter((t: any) => t.kind === 'pick').reduce((s: number, t: any) => s + t.done_qty, 0);
-  return {
-    id: Number(w.id),
-    status: w.status,
-    temperature: w.temperature,
-    carrierCode: w.carrier_code ?? null,
-    orderCount: w.order_count,
-    unitCount: w.unit_count,
-    pickedUnits: picked,
-    routeMetres: Math.round(w.route_cm / 100),
-    createdBy: w.created_by,
-    createdAt: toIso(w.created_at),
-    completedAt: toIso(w.completed_at),
-    batches: batches.map((b: any) => ({
-      batchNo: b.batch_no,
-      kind: b.kind,
-      toteCode: b.tote_code,
-      picker: b.picker ?? null,
-      status: b.status,
-      routeMetres: Math.round(b.route_cm / 100),
-      tasks: tasks.filter((t: any) => t.batch_id === b.id).length,
-    })),
-    orders: orders.map((o: any) => ({ orderId: Number(o.order_id), externalId: o.external_id, status: o.order_status, batchNo: o.batch_no, slotNo: o.slot_no ?? null, units: o.units, sortedUnits: o.sorted_units, slotStatus: o.status })),
-    tasks: withTasks ? tasks.map(presentTask) : tasks.length,
-  };
+  return (await presentWaves(db, [w], withTasks))[0];
 }
 
 export async function getWave(ctx: AppContext, caller: Caller, id: number) {
@@ -242,5 +256,5 @@ export async function listWaves(ctx: AppContext, filter: PageParams & { status?:
   const q = ctx.db('waves').select('*');
   if (filter.status) q.whereIn('status', filter.status.split(','));
   const page = await paginate<any>(q, filter);
-  return { items: await Promise.all(page.items.map((w) => presentWave(ctx.db, Number(w.id)))), nextCursor: page.nextCursor };
+  return { items: await presentWaves(ctx.db, page.items), nextCursor: page.nextCursor };
 }

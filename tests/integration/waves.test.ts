@@ -102,6 +102,9 @@ test('a wave is released, picked by scan in walking order into totes, and sorted
   }
   const picked = (await h.http.get(`/api/v1/waves/${w.id}`).set(bearer(hub.operator))).body;
   expect(picked).toMatchObject({ status: 'picked', pickedUnits: 7 });
+  const listed = (await h.http.get('/api/v1/waves?status=picked&limit=500').set(bearer(hub.operator))).body.items.find((x: any) => x.id === w.id);
+  expect(listed).toMatchObject({ pickedUnits: 7, tasks: tasks.length, orderCount: 3 });
+  expect(listed.batches.map((b: any) => b.tasks).reduce((x: number, y: number) => x + y, 0)).toBe(tasks.length);
   for (const id of [o1.id, o2.id, o3.id]) expect((await h.http.get(`/api/v1/orders/${id}`).set(bearer(hub.seller))).body.status).toBe('picked');
   // the units left the faces and sit, still reserved, in the totes
   const apples = await stockOf(hub, apple.skuCode);
