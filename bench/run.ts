@@ -8,8 +8,9 @@ import * as scan from './scan.bench';
 import * as ingest from './ingest.bench';
 import * as route from './route.bench';
 import * as allocate from './allocate.bench';
+import * as labels from './labels.bench';
 
-const BENCHES: Record<string, { main(args: string[]): Promise<void> }> = { http, 'sku-import': skuImport, scan, ingest, route, allocate };
+const BENCHES: Record<string, { main(args: string[]): Promise<void> }> = { http, 'sku-import': skuImport, scan, ingest, route, allocate, labels };
 
 async function run() {
   const [name, ...args] = process.argv.slice(2);

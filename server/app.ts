@@ -19,6 +19,9 @@ import { inventoryRoutes } from './inventory/inventory.routes';
 import { storeRoutes } from './stores/stores.routes';
 import { orderRoutes } from './orders/orders.routes';
 import { waveRoutes } from './waves/waves.routes';
+import { carrierRoutes } from './carriers/carriers.routes';
+import { printingRoutes } from './printing/printing.routes';
+import { packingRoutes } from './packing/packing.routes';
 
 const WEB_DIST = path.resolve(__dirname, '../web/dist');
 
@@ -38,7 +41,7 @@ export function createApp(ctx: AppContext): Express {
   api.use(express.json({ limit: ctx.config.jsonLimit, type: ['application/json', 'application/*+json'] }));
   api.use(authMiddleware(ctx));
   api.use(idempotency(ctx));
-  for (const routes of [healthRoutes, authRoutes, ownerRoutes, layoutRoutes, catalogRoutes, inboundRoutes, inventoryRoutes, storeRoutes, orderRoutes, waveRoutes, jobRoutes, auditRoutes]) {
+  for (const routes of [healthRoutes, authRoutes, ownerRoutes, layoutRoutes, catalogRoutes, inboundRoutes, inventoryRoutes, storeRoutes, orderRoutes, waveRoutes, carrierRoutes, printingRoutes, packingRoutes, jobRoutes, auditRoutes]) {
     api.use(routes(ctx, registry));
   }
   const document = generateDocument(registry, ctx.config.version);

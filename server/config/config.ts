@@ -33,6 +33,8 @@ const EnvSchema = z.object({
   WMS_UPLOAD_LIMIT_MB: z.coerce.number().int().min(1).max(1024).default(20),
   WMS_WORKERS: z.enum(['0', '1']).default('1'),
   WMS_PII_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  WMS_CARRIER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  WMS_PRINTER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
 });
 
 export type DatabaseKind = 'sqlite' | 'mysql';
@@ -55,6 +57,10 @@ export interface Config {
   workers: boolean;
   /** receivers' personal data is erased this many days after the order shipped or was cancelled */
   piiRetentionDays: number;
+  /** one carrier API request gives up after this long (the packer is waiting) */
+  carrierTimeoutMs: number;
+  /** one printer connection: connect, send, and close within this long */
+  printerTimeoutMs: number;
   version: string;
 }
 
@@ -120,6 +126,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demo: e.WMS_DEMO ? e.WMS_DEMO === '1' : database.kind === 'sqlite',
     sessionHours: e.WMS_SESSION_HOURS,
     piiRetentionDays: e.WMS_PII_RETENTION_DAYS,
+    carrierTimeoutMs: e.WMS_CARRIER_TIMEOUT_MS,
+    printerTimeoutMs: e.WMS_PRINTER_TIMEOUT_MS,
     jsonLimit: e.WMS_JSON_LIMIT,
     uploadLimitBytes: e.WMS_UPLOAD_LIMIT_MB * 1024 * 1024,
     workers: e.WMS_WORKERS === '1',

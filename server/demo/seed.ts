@@ -65,7 +65,17 @@ export async function seedDemo(db: Db, print: (line: string) => void, dataKey: B
   const hashes = await Promise.all(users.map((u) => hashPassword(passwords[u.username])));
 
   await db.transaction(async (trx) => {
-    const [warehouseId] = await trx('warehouses').insert({ code: 'HUB', name: '县域产地仓 (demo)', address: '江西省赣州市信丰县', ...stamp });
+    const [warehouseId] = await trx('warehouses').insert({
+      code: 'HUB',
+      name: '县域产地仓 (demo)',
+      province: '江西省',
+      city: '赣州市',
+      district: '信丰县',
+      address: '嘉定镇正平路88号 电商产业园3栋',
+      contact_name: '发货组',
+      phone: '07973456789',
+      ...stamp,
+    });
     const zone = async (code: string, name: string, temperature: string) =>
       Number((await trx('zones').insert({ warehouse_id: warehouseId, code, name, temperature, ...stamp }))[0]);
     const ambient = await zone('A', '常温区', 'ambient');
@@ -101,7 +111,16 @@ export async function seedDemo(db: Db, print: (line: string) => void, dataKey: B
     const [orangeCoop] = await trx('owners').insert({ code: 'GNQC', name: '信丰县赣南脐橙专业合作社', contact_name: '刘建国', phone: '13907970001', status: 'active', ...stamp });
     const [kiwiFarm] = await trx('owners').insert({ code: 'MXMH', name: '眉县猕猴桃家庭农场', contact_name: '张秀英', phone: '13991700002', status: 'active', ...stamp });
     await seedProducts(trx, Number(orangeCoop), Number(kiwiFarm), stamp);
-    const [carrierId] = await trx('carriers').insert({ code: 'VILLAGE', name: '乡村配送', adapter: 'local', settings: JSON.stringify({ prefix: 'XC', rangeStart: 100000, rangeEnd: 999999 }), cold_chain: false, status: 'active', ...stamp });
+    // two carriers that need no outside service: the village round and the county's cold-chain van
+    const village = { prefix: 'XC', rangeStart: 100000, rangeEnd: 999999, routes: { 嘉定镇: 'XF-01', 大塘埠镇: 'XF-02', 古陂镇: 'XF-03' } };
+    const [carrierId] = await trx('carriers').insert({ code: 'VILLAGE', name: '乡村配送', adapter: 'local', settings: JSON.stringify(village), cold_chain: false, status: 'active', ...stamp });
+    const cold = { prefix: 'LL', rangeStart: 1000, rangeEnd: 99999 };
+    const [coldId] = await trx('carriers').insert({ code: 'COLDVAN', name: '县冷链专车', adapter: 'local', settings: JSON.stringify(cold), cold_chain: true, status: 'active', ...stamp });
+    await trx('carrier_number_ranges').insert([
+      { carrier_id: carrierId, prefix: village.prefix, range_start: village.rangeStart, range_end: village.rangeEnd, next_value: village.rangeStart, ...stamp },
+      { carrier_id: coldId, prefix: cold.prefix, range_start: cold.rangeStart, range_end: cold.rangeEnd, next_value: cold.rangeStart, ...stamp },
+    ]);
+    await trx('printers').insert({ name: 'PACK-01 PDF', language: 'pdf', transport: 'browser', paper_size: '100x150', dpi: 203, station: 'PACK-01', status_check: false, state: 'unknown', status: 'active', ...stamp });
 
     for (let i = 0; i < users.length; i++) {
       const u = users[i];

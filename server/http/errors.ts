@@ -71,7 +71,7 @@ export class RateLimited extends AppError {
 }
 
 export class Unavailable extends AppError {
-  constructor(code: string, message: string) {
-    super(503, code, message, [], { 'Retry-After': '5' });
+  constructor(code: string, message: string, details: ErrorDetail[] = []) {
+    super(503, code, message, details, { 'Retry-After': '5' });
   }
 }

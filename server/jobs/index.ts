@@ -5,6 +5,8 @@ import { storeDispatchJob, storeFetchJob, storeSyncJob, STORE_DISPATCH_EVERY_MS 
 import { reprocessJob } from '../orders/reprocess.job';
 import { allocateJob, ALLOCATE_SWEEP_EVERY_MS } from '../allocation/allocate.job';
 import { waveRulesJob, WAVE_RULES_EVERY_MS } from '../waves/wave-rules';
+import { printJob } from '../printing/print.job';
+import { cancelWaybillJob } from '../packing/parcels.service';
 
 /** Every job type of the product, in one typed map (later modules add theirs here). */
 export const JOBS = {
@@ -15,6 +17,8 @@ export const JOBS = {
   'orders.reprocess': reprocessJob,
   'orders.allocate': allocateJob,
   'waves.rules': waveRulesJob,
+  'print.send': printJob,
+  'carriers.cancel': cancelWaybillJob,
 } satisfies Record<string, JobSpec>;
 
 export type JobType = keyof typeof JOBS;

@@ -5,7 +5,7 @@ import { defineRoute } from '../http/route';
 import { withUpload } from '../http/upload';
 import { Id, ListQuery, pageOf, Temperature, z } from '../http/zod';
 import { LOCATION_TYPES } from './layout.model';
-import { createLocation, createWarehouse, createZone, getLocation, listLocations, listWarehouses, listZones } from './layout.service';
+import { updateWarehouse, createLocation, createWarehouse, createZone, getLocation, listLocations, listWarehouses, listZones } from './layout.service';
 import { importLocations } from './locations.import';
 
 const STAFF = ['admin', 'supervisor', 'operator'] as const;
@@ -13,7 +13,28 @@ const MANAGERS = ['admin', 'supervisor'] as const;
 const Code = (max: number) => z.string().trim().min(1).max(max).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits and . _ - only');
 const Metres = z.number().min(0).max(100000);
 
-const Warehouse = z.object({ id: z.number(), code: z.string(), name: z.string(), address: z.string().nullable(), createdAt: z.string().nullable() }).openapi('Warehouse');
+const Warehouse = z
+  .object({
+    id: z.number(),
+    code: z.string(),
+    name: z.string(),
+    address: z.string().nullable(),
+    province: z.string().nullable(),
+    city: z.string().nullable(),
+    district: z.string().nullable(),
+    contactName: z.string().nullable(),
+    phone: z.string().nullable(),
+    createdAt: z.string().nullable(),
+  })
+  .openapi('Warehouse');
+const Sender = {
+  address: z.string().trim().max(500).nullish().openapi({ description: 'street and number of the dispatch point: the sender address on waybills' }),
+  province: z.string().trim().max(40).nullish(),
+  city: z.string().trim().max(60).nullish(),
+  district: z.string().trim().max(60).nullish(),
+  contactName: z.string().trim().max(100).nullish(),
+  phone: z.string().trim().max(40).nullish().openapi({ description: "the hub's phone, used when an owner has none" }),
+};
 const Zone = z.object({ id: z.number(), warehouseId: z.number(), code: z.string(), name: z.string(), temperature: Temperature }).openapi('Zone');
 const LocationType = z.enum(LOCATION_TYPES).openapi('LocationType');
 const Location = z
@@ -65,9 +86,20 @@ export function layoutRoutes(ctx: AppContext, registry: OpenAPIRegistry): Router
     summary: 'Create a warehouse',
     tag: 'layout',
     roles: ['admin'],
-    body: z.object({ code: Code(32), name: z.string().trim().min(1).max(200), address: z.string().max(500).nullish() }).strict(),
+    body: z.object({ code: Code(32), name: z.string().trim().min(1).max(200), ...Sender }).strict(),
     response: { status: 201, description: 'The warehouse', schema: Warehouse },
     handler: async ({ body, caller }) => ({ body: await createWarehouse(ctx, caller, body) }),
+  });
+  defineRoute(r, registry, {
+    method: 'patch',
+    path: '/api/v1/warehouses/:id',
+    summary: "Change a warehouse's name or its dispatch address and phone (the sender on waybills)",
+    tag: 'layout',
+    roles: ['admin', 'supervisor'],
+    params: z.object({ id: Id }),
+    body: z.object({ name: z.string().trim().min(1).max(200).optional(), ...Sender }).strict(),
+    response: { status: 200, description: 'The warehouse', schema: Warehouse },
+    handler: async ({ params, body, caller }) => ({ body: await updateWarehouse(ctx, caller, params.id, body) }),
   });
   defineRoute(r, registry, {
     method: 'get',

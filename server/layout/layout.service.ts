@@ -11,19 +11,61 @@ import type { Temperature } from '../http/zod';
 import { LocationInput, metresToCm, presentLocation } from './layout.model';
 
 export function presentWarehouse(r: any) {
-  return { id: Number(r.id), code: r.code, name: r.name, address: r.address ?? null, createdAt: toIso(r.created_at) };
+  return {
+    id: Number(r.id),
+    code: r.code,
+    name: r.name,
+    address: r.address ?? null,
+    province: r.province ?? null,
+    city: r.city ?? null,
+    district: r.district ?? null,
+    contactName: r.contact_name ?? null,
+    phone: r.phone ?? null,
+    createdAt: toIso(r.created_at),
+  };
+}
+
+export interface WarehouseSender {
+  address?: string | null;
+  province?: string | null;
+  city?: string | null;
+  district?: string | null;
+  contactName?: string | null;
+  phone?: string | null;
+}
+
+const SENDER_COLUMNS = { address: 'address', province: 'province', city: 'city', district: 'district', contactName: 'contact_name', phone: 'phone' } as const;
+
+function senderColumns(input: WarehouseSender) {
+  const out: Record<string, string | null> = {};
+  for (const [k, col] of Object.entries(SENDER_COLUMNS)) {
+    const v = input[k as keyof WarehouseSender];
+    if (v !== undefined) out[col] = v;
+  }
+  return out;
+}
+
+/** The dispatch address and phone carriers print as the sender of every parcel. */
+export async function updateWarehouse(ctx: AppContext, caller: Caller, id: number, patch: WarehouseSender & { name?: string }) {
+  return inTransaction(ctx.db, async (trx) => {
+    const row = await trx('warehouses').where({ id }).forUpdate().first();
+    if (!row) throw new NotFound('warehouse');
+    await trx('warehouses').where({ id }).update({ ...senderColumns(patch), ...(patch.name ? { name: patch.name } : {}), updated_at: nowDb() });
+    await audit(trx, caller, { action: 'update', entity: 'warehouse', entityId: id, details: patch as Record<string, unknown> });
+    return presentWarehouse(await trx('warehouses').where({ id }).first());
+  });
 }
 
 export function presentZone(r: any) {
   return { id: Number(r.id), warehouseId: Number(r.warehouse_id), code: r.code, name: r.name, temperature: r.temperature };
 }
 
-export async function createWarehouse(ctx: AppContext, caller: Caller, input: { code: string; name: string; address?: string | null }) {
+export async function createWarehouse(ctx: AppContext, caller: Caller, input: { code: string; name: string } & WarehouseSender) {
   try {
     return await inTransaction(ctx.db, async (trx) => {
       const now = nowDb();
-      const [id] = await trx('warehouses').insert({ code: input.code, name: input.name, address: input.address ?? null, created_at: now, updated_at: now });
-      await audit(trx, caller, { action: 'create', entity: 'warehouse', entityId: id, details: input });
+      const [id] = await trx('warehouses').insert({ code: input.code, name: input.name, ...senderColumns(input), created_at: now, updated_at: now });
+      await audit(trx, caller, { action: 'create', entity: 'warehouse', entityId: id, details: { ...input } });
       return presentWarehouse(await trx('warehouses').where({ id }).first());
     });
   } catch (err) {

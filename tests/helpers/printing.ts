@@ -10,6 +10,8 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import type { Label } from '../../printers/label';
 import type { SkuLabelInput } from '../../printers/labels/sku-label';
+import type { WaybillInput } from '../../printers/documents/waybill';
+import iconv from 'iconv-lite';
 
 export const ORANGE: SkuLabelInput = {
   skuCode: 'GNQC-ORANGE-5KG',
@@ -155,4 +157,105 @@ export function readPng(file: string): { width: number; height: number; grey(x: 
   // transparent pixels (alpha 0) count as white paper
   const grey = (x: number, y: number) => (channels === 4 && px[y * stride + x * 4 + 3] === 0 ? 255 : px[y * stride + x * channels]);
   return { width, height, grey };
+}
+
+// --- carrier e-waybills ------------------------------------------------------------------------
+
+/** A parcel's waybill as the packing station would print it; the receiver and sender in clear (the document masks them). */
+export function waybillInput(overrides: Partial<WaybillInput> = {}): WaybillInput {
+  return {
+    carrierName: '中通快递',
+    carrierCode: 'ZTO',
+    waybillNo: '78912345678901',
+    routingCode: '571-K12 08',
+    sortCenter: '杭州转运中心',
+    sender: { name: '刘建国', phone: '0797-3321234', address: '江西省赣州市信丰县嘉定镇正平路88号 电商产业园3栋' },
+    receiver: { name: '张三丰', phone: '15937264810', province: '浙江省', city: '杭州市', district: '西湖区', address: '西溪街道文三路90号东部软件园A座3单元1201室' },
+    pieces: 1,
+    weightG: 2530,
+    items: [
+      { name: '赣南脐橙 5斤装 特级果', qty: 2 },
+      { name: '信丰萝卜干 500g', qty: 1 },
+    ],
+    qrData: 'https://wms.example/w/78912345678901?c=ZTO&r=571-K12%2008',
+    orderNo: 'TB3921837465012',
+    temperature: 'ambient',
+    printedAt: new Date('2026-12-05T10:30:00Z'),
+    ...overrides,
+  };
+}
+
+export interface TsplCommand {
+  name: string;
+  args: string[];
+}
+
+/** Split a TSPL job (GB18030, CRLF) into commands and arguments; quoted strings unescaped (\["] → "). Throws on anything that is not a command. */
+export function parseTspl(bytes: Buffer): TsplCommand[] {
+  const text = iconv.decode(bytes, 'gb18030');
+  if (!text.endsWith('\r\n')) throw new Error('TSPL job does not end with CRLF');
+  return text
+    .slice(0, -2)
+    .split('\r\n')
+    .map((line) => {
+      const m = /^([A-Z]+)(?: (.*))?$/.exec(line);
+      if (!m) throw new Error(`not a TSPL command: ${line}`);
+      const args: string[] = [];
+      const re = /"((?:\\\["\]|[^"])*)"|([^,]+)/g;
+      for (let a; (a = re.exec(m[2] ?? '')); ) args.push(a[1] !== undefined ? a[1].replace(/\\\["\]/g, '"') : a[2]);
+      return { name: m[1], args };
+    });
+}
+
+export interface EscposCommand {
+  cmd: string;
+  args: number[];
+  data?: Buffer;
+}
+
+/** Walk an ESC/POS stream command by command (an unknown command throws); text between commands is decoded as GB18030. */
+export function parseEscpos(bytes: Buffer): { commands: EscposCommand[]; text: string[] } {
+  const commands: EscposCommand[] = [];
+  const text: string[] = [];
+  let run: number[] = [];
+  const flush = () => {
+    if (run.length) text.push(iconv.decode(Buffer.from(run), 'gb18030'));
+    run = [];
+  };
+  // fixed-length commands: prefix → number of argument bytes
+  const fixed: Record<string, number> = { '1b40': 0, '1c26': 0, '1c2e': 0, '1b4a': 1, '1b33': 1, '1b24': 2, '1b45': 1, '1b61': 1, '1d21': 1, '1d4c': 2, '1d48': 1, '1d66': 1, '1d68': 1, '1d77': 1, '1d56': 2 };
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i];
+    if (b === 0x1b || b === 0x1c || b === 0x1d) {
+      flush();
+      const key = bytes.subarray(i, i + 2).toString('hex');
+      if (key in fixed) {
+        commands.push({ cmd: key, args: [...bytes.subarray(i + 2, i + 2 + fixed[key])] });
+        i += 2 + fixed[key];
+      } else if (key === '1d6b') {
+        const [m, n] = [bytes[i + 2], bytes[i + 3]];
+        commands.push({ cmd: key, args: [m], data: bytes.subarray(i + 4, i + 4 + n) });
+        i += 4 + n;
+      } else if (key === '1d28' && bytes[i + 2] === 0x6b) {
+        const len = bytes[i + 3] + 256 * bytes[i + 4];
+        commands.push({ cmd: '1d286b', args: [...bytes.subarray(i + 5, i + 7)], data: bytes.subarray(i + 5, i + 5 + len) });
+        i += 5 + len;
+      } else if (key === '1d76' && bytes[i + 2] === 0x30) {
+        const w = bytes[i + 4] + 256 * bytes[i + 5];
+        const h = bytes[i + 6] + 256 * bytes[i + 7];
+        commands.push({ cmd: '1d7630', args: [w, h] });
+        i += 8 + w * h;
+      } else throw new Error(`unknown ESC/POS command ${key} at ${i}`);
+    } else if (b === 0x0a) {
+      flush();
+      commands.push({ cmd: 'LF', args: [] });
+      i++;
+    } else {
+      run.push(b);
+      i++;
+    }
+  }
+  flush();
+  return { commands, text };
 }
