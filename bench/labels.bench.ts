@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { waybillLabel, type WaybillInput, type WaybillSize } from '../printers/documents/waybill';
 import type { Dpi, Label } from '../printers/label';
+import { packToPrinter } from './pack-to-printer';
 import { LABEL_FORMATS, renderLabels, type LabelFormat } from '../printers/render';
 
 /**
@@ -180,4 +181,12 @@ export async function main(args: string[]): Promise<void> {
   // Sections run one after another, each printing its own table; later ones (sending the
   // rendered jobs to a printer) take the same options.
   await printRenderSection(o);
+  const arg = (name: string) => (args.indexOf(`--${name}`) >= 0 ? args[args.indexOf(`--${name}`) + 1] : undefined);
+  if (args.includes('--no-pack')) return;
+  const parcels = Number(arg('parcels') ?? 200);
+  const f = await packToPrinter({ parcels, mysql: arg('mysql'), redis: arg('redis') });
+  console.log('');
+  console.log(`pack to printer: ${f.parcels} parcels, the real server (${arg('mysql') ? 'MariaDB' : 'SQLite'}${arg('redis') ? ' + Redis' : ''}), SF's fake on loopback, a ZPL printer on loopback`);
+  console.log(`  POST /pack answered:  p50 ${f.packP50.toFixed(1)} ms`);
+  console.log(`  last byte on printer: p50 ${f.p50.toFixed(1)} ms  p95 ${f.p95.toFixed(1)} ms  p99 ${f.p99.toFixed(1)} ms  max ${f.max.toFixed(1)} ms  (target p95 < 300 ms)`);
 }

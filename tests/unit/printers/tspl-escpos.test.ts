@@ -11,29 +11,7 @@ import { renderLabels } from '../../../printers/render';
 import { renderEscpos } from '../../../printers/render/escpos';
 import { renderTspl } from '../../../printers/render/tspl';
 import { PrinterConnectionError, sendRaw } from '../../../printers/transport/tcp9100';
-import { fakePrinter, ORANGE, ORANGE_NO_BARCODE, waybillLike } from '../../helpers/printing';
-
-interface TsplCommand {
-  name: string;
-  args: string[];
-}
-
-/** Split a TSPL job into commands and arguments (quoted strings unescaped: \\["] → "). */
-function parseTspl(bytes: Buffer): TsplCommand[] {
-  const text = iconv.decode(bytes, 'gb18030');
-  expect(text.endsWith('\r\n')).toBe(true);
-  return text
-    .slice(0, -2)
-    .split('\r\n')
-    .map((line) => {
-      const m = /^([A-Z]+)(?: (.*))?$/.exec(line);
-      if (!m) throw new Error(`not a TSPL command: ${line}`);
-      const args: string[] = [];
-      const re = /"((?:\\\["\]|[^"])*)"|([^,]+)/g;
-      for (let a; (a = re.exec(m[2] ?? '')); ) args.push(a[1] !== undefined ? a[1].replace(/\\\["\]/g, '"') : a[2]);
-      return { name: m[1], args };
-    });
-}
+import { fakePrinter, ORANGE, ORANGE_NO_BARCODE, parseEscpos, parseTspl, waybillLike } from '../../helpers/printing';
 
 test('TSPL over TCP: two labels, sizes, Chinese text in GB18030, EAN-13 and Code 128, copies', async () => {
   const printer = await fakePrinter();
@@ -94,53 +72,6 @@ test('TSPL: QR (UTF-8 payload), rules, box; quotes escaped; emoji replaced and r
   expect(commands.find((c) => c.name === 'TEXT' && c.args[6].startsWith('备注'))!.args[6]).toBe('备注："易碎"?');
   expect(warnings).toEqual([expect.objectContaining({ elementIndex: 8, code: 'unsupported-char', chars: ['🍊'] })]);
 });
-
-/** Walk an ESC/POS stream command by command; text between commands is collected and decoded. */
-function parseEscpos(bytes: Buffer): { commands: Array<{ cmd: string; args: number[]; data?: Buffer }>; text: string[] } {
-  const commands: Array<{ cmd: string; args: number[]; data?: Buffer }> = [];
-  const text: string[] = [];
-  let run: number[] = [];
-  const flush = () => {
-    if (run.length) text.push(iconv.decode(Buffer.from(run), 'gb18030'));
-    run = [];
-  };
-  // fixed-length commands: prefix → number of argument bytes
-  const fixed: Record<string, number> = { '1b40': 0, '1c26': 0, '1c2e': 0, '1b4a': 1, '1b33': 1, '1b24': 2, '1b45': 1, '1b61': 1, '1d21': 1, '1d4c': 2, '1d48': 1, '1d66': 1, '1d68': 1, '1d77': 1, '1d56': 2 };
-  let i = 0;
-  while (i < bytes.length) {
-    const b = bytes[i];
-    if (b === 0x1b || b === 0x1c || b === 0x1d) {
-      flush();
-      const key = bytes.subarray(i, i + 2).toString('hex');
-      if (key in fixed) {
-        commands.push({ cmd: key, args: [...bytes.subarray(i + 2, i + 2 + fixed[key])] });
-        i += 2 + fixed[key];
-      } else if (key === '1d6b') {
-        const [m, n] = [bytes[i + 2], bytes[i + 3]];
-        commands.push({ cmd: key, args: [m], data: bytes.subarray(i + 4, i + 4 + n) });
-        i += 4 + n;
-      } else if (key === '1d28' && bytes[i + 2] === 0x6b) {
-        const len = bytes[i + 3] + 256 * bytes[i + 4];
-        commands.push({ cmd: '1d286b', args: [...bytes.subarray(i + 5, i + 7)], data: bytes.subarray(i + 5, i + 5 + len) });
-        i += 5 + len;
-      } else if (key === '1d76' && bytes[i + 2] === 0x30) {
-        const w = bytes[i + 4] + 256 * bytes[i + 5];
-        const h = bytes[i + 6] + 256 * bytes[i + 7];
-        commands.push({ cmd: '1d7630', args: [w, h] });
-        i += 8 + w * h;
-      } else throw new Error(`unknown ESC/POS command ${key} at ${i}`);
-    } else if (b === 0x0a) {
-      flush();
-      commands.push({ cmd: 'LF', args: [] });
-      i++;
-    } else {
-      run.push(b);
-      i++;
-    }
-  }
-  flush();
-  return { commands, text };
-}
 
 test('ESC/POS over TCP: init, Chinese mode, GB18030 text, GS k EAN-13 and Code 128, cut', async () => {
   const printer = await fakePrinter();
