@@ -12,6 +12,7 @@ import { OwnersPage } from './pages/OwnersPage';
 import { LocationsPage } from './pages/LocationsPage';
 import { UsersPage } from './pages/UsersPage';
 import { JobsPage } from './pages/JobsPage';
+import { PrintersPage } from './pages/PrintersPage';
 import { SkusPage } from './pages/SkusPage';
 import { StockPage } from './pages/StockPage';
 import { SkuFormPage } from './pages/SkuForm';
@@ -39,6 +40,7 @@ const VIEWS: Record<PageDef['name'], (props: { user: SessionUser; params: Record
   locations: LocationsPage,
   users: UsersPage,
   jobs: JobsPage,
+  printers: PrintersPage,
   terminal: TerminalApp,
   termReceive: TerminalApp,
   termPutaway: TerminalApp,

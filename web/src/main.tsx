@@ -10,6 +10,7 @@ import './styles/sku-form.css';
 import './styles/sku-import.css';
 import './styles/orders.css';
 import './styles/stores.css';
+import './styles/printing.css';
 import './styles/terminal.css';
 import './styles/terminal-screens.css';
 

@@ -19,6 +19,7 @@ export interface PageDef {
     | 'locations'
     | 'users'
     | 'jobs'
+    | 'printers'
     | 'terminal'
     | 'termReceive'
     | 'termPutaway'
@@ -53,6 +54,7 @@ export const PAGES: PageDef[] = [
   { name: 'storeDetail', path: '/stores/:id', label: 'stores.titleShort', roles: ORDER_VIEWERS, sub: true },
   { name: 'locations', path: '/locations', label: 'nav.locations', roles: ['admin', 'supervisor', 'operator'] },
   { name: 'users', path: '/users', label: 'nav.users', roles: ['admin', 'supervisor'] },
+  { name: 'printers', path: '/printers', label: 'nav.printers', roles: FLOOR },
   { name: 'jobs', path: '/jobs', label: 'nav.jobs', roles: ['admin', 'supervisor'] },
   { name: 'terminal', path: '/terminal', label: 'nav.terminal', roles: FLOOR, terminal: true },
   { name: 'termReceive', path: '/terminal/receive', label: 'term.receive', roles: FLOOR, sub: true, terminal: true },

@@ -28,6 +28,13 @@ export const zhErrors: Record<string, string> = {
   UNKNOWN_LOCATION: '没有这个库位',
   TEMPERATURE_MISMATCH: '温层不符：该商品不能放在这个库位（只有主管可以强制）',
   INSUFFICIENT_STOCK: '库存不足：超过可用数量（或库存已被占用）',
+  DUPLICATE_PRINTER: '已有同名的打印机',
+  PRINTER_INACTIVE: '该打印机已停用',
+  PRINT_JOB_SENDING: '面单正在发送到打印机，请稍候',
+  PRINT_JOB_FINISHED: '该打印任务已结束',
+  PRINT_JOB_NOT_FAILED: '只有失败的打印任务可以重试',
+  PRINT_JOB_CANCELLED: '该打印任务已取消',
+  WAYBILL_VOIDED: '该运单号已作废，不能再打印',
   NOT_AT_LOCATION: '这个库位上没有该商品',
   AMBIGUOUS_ITEM: '该库位上有多个货主的同一条码，请先选择货主',
   UNKNOWN_LOT: '没有这个批次',
@@ -42,7 +49,7 @@ export const zhErrors: Record<string, string> = {
   TOO_MANY_ROWS: '文件行数太多，请分成几个文件上传',
 };
 
-export const WITH_DETAIL = new Set(['DUPLICATE', 'FORBIDDEN', 'DUPLICATE_BARCODE', 'UNKNOWN_SKU', 'NESTED_KIT', 'UNKNOWN_BARCODE', 'NOT_ON_ASN', 'TEMPERATURE_MISMATCH', 'INSUFFICIENT_STOCK', 'NOT_AT_LOCATION', 'UNKNOWN_LOCATION', 'LOT_MISMATCH']);
+export const WITH_DETAIL = new Set(['DUPLICATE_PRINTER', 'PRINT_JOB_FINISHED', 'WAYBILL_VOIDED', 'DUPLICATE', 'FORBIDDEN', 'DUPLICATE_BARCODE', 'UNKNOWN_SKU', 'NESTED_KIT', 'UNKNOWN_BARCODE', 'NOT_ON_ASN', 'TEMPERATURE_MISMATCH', 'INSUFFICIENT_STOCK', 'NOT_AT_LOCATION', 'UNKNOWN_LOCATION', 'LOT_MISMATCH']);
 
 export const zhDetailCodes: Record<string, string> = {
   too_small: '不能为空或太短',

@@ -6,15 +6,16 @@ import { terminalEn, terminalZh } from './terminal';
 import { stockEn, stockZh } from './stock';
 import { ordersEn, ordersZh } from './orders';
 import { storesEn, storesZh } from './stores';
+import { printingEn, printingZh } from './printing';
 import { WITH_DETAIL, zhDetailCodes, zhErrors } from './errors';
 
 /** Every visible string of the web app, in English and Chinese (zh-CN), one file per area. */
 
-const en = { ...coreEn, ...skusEn, ...portalEn, ...terminalEn, ...stockEn, ...ordersEn, ...storesEn };
+const en = { ...coreEn, ...skusEn, ...portalEn, ...terminalEn, ...stockEn, ...ordersEn, ...storesEn, ...printingEn };
 
 export type MessageKey = keyof typeof en;
 
-const zh: Record<MessageKey, string> = { ...coreZh, ...skusZh, ...portalZh, ...terminalZh, ...stockZh, ...ordersZh, ...storesZh };
+const zh: Record<MessageKey, string> = { ...coreZh, ...skusZh, ...portalZh, ...terminalZh, ...stockZh, ...ordersZh, ...storesZh, ...printingZh };
 
 export type Lang = 'en' | 'zh';
 const dictionaries: Record<Lang, Record<MessageKey, string>> = { en, zh };

@@ -14,6 +14,7 @@ const CARD_TEXT: Partial<Record<string, MessageKey>> = {
   locations: 'home.locationsCard',
   users: 'home.usersCard',
   jobs: 'home.jobsCard',
+  printers: 'home.printersCard',
   terminal: 'home.terminalCard',
 };
 
