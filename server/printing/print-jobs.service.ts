@@ -67,7 +67,7 @@ export async function queuePrint(ctx: AppContext, trx: Trx, req: PrintRequest): 
     created_at: now,
     updated_at: now,
   });
-  const jobId = id ? Number(id) : Number((await trx('print_jobs').where({ printer_id: req.printerId, created_at: now }).orderBy('id', 'desc').first('id')).id);
+  const jobId = Number(id);
   if (printer.transport !== 'browser') await ctx.queue.enqueue(trx, 'print.send', { printJobId: jobId }, { dedupeKey: `print:${jobId}:${now}` });
   return jobId;
 }
