@@ -120,7 +120,16 @@ export async function seedDemo(db: Db, print: (line: string) => void, dataKey: B
       { carrier_id: carrierId, prefix: village.prefix, range_start: village.rangeStart, range_end: village.rangeEnd, next_value: village.rangeStart, ...stamp },
       { carrier_id: coldId, prefix: cold.prefix, range_start: cold.rangeStart, range_end: cold.rangeEnd, next_value: cold.rangeStart, ...stamp },
     ]);
-    await trx('printers').insert({ name: 'PACK-01 PDF', language: 'pdf', transport: 'browser', paper_size: '100x150', dpi: 203, station: 'PACK-01', status_check: false, state: 'unknown', status: 'active', ...stamp });
+    const [printerId] = await trx('printers').insert({ name: 'PACK-01 PDF', language: 'pdf', transport: 'browser', paper_size: '100x150', dpi: 203, station: 'PACK-01', status_check: false, state: 'unknown', status: 'active', ...stamp });
+    // the usual carton sizes of a fruit hub (inner mm, grams) and one pack station using them
+    const cartons: Array<[string, string, number, number, number, number, number]> = [
+      ['S1', '1号箱', 200, 150, 100, 3000, 80],
+      ['S2', '2号箱', 300, 200, 150, 8000, 150],
+      ['S3', '3号箱', 400, 300, 200, 15000, 260],
+      ['S4', '4号箱', 500, 400, 300, 25000, 420],
+    ];
+    await trx('cartons').insert(cartons.map(([code, name, l, w, h, max, tare]) => ({ warehouse_id: warehouseId, code, name, length_mm: l, width_mm: w, height_mm: h, max_weight_g: max, tare_g: tare, status: 'active', ...stamp })));
+    await trx('pack_stations').insert({ warehouse_id: warehouseId, code: 'PACK-01', name: '打包台 1', printer_id: printerId, carton_codes: '[]', status: 'active', ...stamp });
 
     for (let i = 0; i < users.length; i++) {
       const u = users[i];

@@ -4,6 +4,7 @@ import type { AppContext } from '../context';
 import { defineRoute } from '../http/route';
 import { Id, ListQuery, pageOf, z } from '../http/zod';
 import { packOrder } from './pack.service';
+import { stationRoutes } from './stations.routes';
 import { getParcel, listParcels, parcelLabel, voidParcel, PARCEL_STATUSES } from './parcels.service';
 
 const FLOOR = ['admin', 'supervisor', 'operator'] as const;
@@ -117,5 +118,6 @@ export function packingRoutes(ctx: AppContext, registry: OpenAPIRegistry): Route
     response: { status: 200, description: 'The parcel', schema: Parcel },
     handler: async ({ params, body, caller }) => ({ body: await voidParcel(ctx, caller, params.id, body) }),
   });
+  stationRoutes(r, registry, ctx);
   return r;
 }
