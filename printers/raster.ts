@@ -126,7 +126,24 @@ function rasterise(glyph: FkGlyph, sizePx: number, unitsPerEm: number): GlyphBit
   return { left, top, width, height, pixels, rowBytes, packed };
 }
 
+/**
+ * A glyph as lines use it at one (weight, size): its bitmap, its advance and its packed rows
+ * pre-shifted to each of the 8 bit offsets a pen position can have, made on first need. With
+ * those, placing a glyph in a line is a plain OR of bytes; shifting and splitting bytes per
+ * glyph per line was most of the time spent drawing a line.
+ */
+interface SizedGlyph {
+  bmp: GlyphBitmap;
+  /** Advance in pixels, unrounded (pen positions add these up and round each one). */
+  advancePx: number;
+  /** Per shift 0–7: rows of rowBytes (+ 1 if shifted) bytes. */
+  shifted: Array<Uint8Array | undefined>;
+}
+
 const glyphCache = new Map<string, GlyphBitmap>();
+// Per "weight:size", per code point: a waybill draws each character again on every label, so
+// the per-character path is one Map lookup (fontkit's unitsPerEm getter alone was ~4% of it).
+const sizedCache = new Map<string, Map<number, SizedGlyph>>();
 
 function glyphBitmap(glyph: FkGlyph, weight: Weight, sizePx: number): GlyphBitmap {
   const key = `${weight}:${glyph.id}:${sizePx}`;
@@ -138,6 +155,39 @@ function glyphBitmap(glyph: FkGlyph, weight: Weight, sizePx: number): GlyphBitma
   return bmp;
 }
 
+function sizedGlyph(glyphs: Map<number, SizedGlyph>, codePoint: number, weight: Weight, sizePx: number): SizedGlyph {
+  let g = glyphs.get(codePoint);
+  if (!g) {
+    const glyph = glyphFor(codePoint, weight);
+    // same expression as before caching, so pen positions round exactly as they did
+    const advancePx = (glyph.advanceWidth * sizePx) / getFont(weight).unitsPerEm;
+    g = { bmp: glyphBitmap(glyph, weight, sizePx), advancePx, shifted: [] };
+    glyphs.set(codePoint, g);
+  }
+  return g;
+}
+
+function shiftedRows(g: SizedGlyph, shift: number): Uint8Array {
+  let rows = g.shifted[shift];
+  if (!rows) {
+    const { packed, rowBytes, height } = g.bmp;
+    if (shift === 0) rows = packed;
+    else {
+      const stride = rowBytes + 1;
+      rows = new Uint8Array(stride * height);
+      for (let y = 0; y < height; y++) {
+        for (let j = 0; j < rowBytes; j++) {
+          const b = packed[y * rowBytes + j];
+          rows[y * stride + j] |= b >> shift;
+          rows[y * stride + j + 1] = (b << (8 - shift)) & 0xff;
+        }
+      }
+    }
+    g.shifted[shift] = rows;
+  }
+  return rows;
+}
+
 export interface Bitmap {
   width: number;
   height: number;
@@ -146,47 +196,53 @@ export interface Bitmap {
   data: Uint8Array;
 }
 
+// The glyphs of the line being drawn and their pen positions, reused from line to line.
+const lineGlyphs: SizedGlyph[] = [];
+const lineXs: number[] = [];
+
 /**
  * One line of text as a bitmap whose top row is the top of the em box (so it can be placed at
  * the text element's y) and whose height is 1.2 em (room for descenders). Pen positions are
  * rounded to whole pixels so cached glyph bitmaps can be reused anywhere.
  */
 export function rasteriseLine(text: string, sizePx: number, weight: Weight): Bitmap {
-  const font = getFont(weight);
+  const sizeKey = `${weight}:${sizePx}`;
+  let glyphs = sizedCache.get(sizeKey);
+  if (!glyphs) {
+    glyphs = new Map();
+    sizedCache.set(sizeKey, glyphs);
+  }
   const baseline = Math.round(EM_ASCENT * sizePx);
   const height = Math.max(1, Math.ceil(1.2 * sizePx));
-  const placed: Array<{ x: number; bmp: GlyphBitmap }> = [];
+  let count = 0;
   let pen = 0;
   let width = 0;
   for (const ch of text) {
-    const glyph = glyphFor(ch.codePointAt(0)!, weight);
+    const g = sizedGlyph(glyphs, ch.codePointAt(0)!, weight, sizePx);
     const x = Math.round(pen);
-    const bmp = glyphBitmap(glyph, weight, sizePx);
-    placed.push({ x, bmp });
-    pen += (glyph.advanceWidth * sizePx) / font.unitsPerEm;
-    width = Math.max(width, Math.round(pen), x + bmp.left + bmp.width);
+    lineGlyphs[count] = g;
+    lineXs[count++] = x;
+    pen += g.advancePx;
+    width = Math.max(width, Math.round(pen), x + g.bmp.left + g.bmp.width);
   }
   width = Math.max(1, width);
   const bytesPerRow = Math.ceil(width / 8);
   const data = new Uint8Array(bytesPerRow * height);
-  for (const { x, bmp } of placed) {
-    const gx0 = x + bmp.left;
+  for (let k = 0; k < count; k++) {
+    const g = lineGlyphs[k];
+    const bmp = g.bmp;
+    const gx0 = lineXs[k] + bmp.left;
     const gy0 = baseline + bmp.top;
     if (gx0 >= 0 && gx0 + bmp.width <= width && gy0 >= 0 && gy0 + bmp.height <= height) {
-      // Fast path: OR whole packed bytes, shifted to the glyph's bit position.
+      // Fast path: OR whole bytes of the rows pre-shifted to the glyph's bit position. The
+      // byte a shift spills into may lie past the row end; it is all zero then, so skip it.
       const shift = gx0 & 7;
-      for (let gy = 0; gy < bmp.height; gy++) {
-        const dst = (gy0 + gy) * bytesPerRow + (gx0 >> 3);
-        const src = gy * bmp.rowBytes;
-        for (let j = 0; j < bmp.rowBytes; j++) {
-          const b = bmp.packed[src + j];
-          if (!b) continue;
-          data[dst + j] |= b >> shift;
-          if (shift) {
-            const spill = (b << (8 - shift)) & 0xff;
-            if (spill) data[dst + j + 1] |= spill; // within the row: the glyph ends before `width`
-          }
-        }
+      const rows = shiftedRows(g, shift);
+      const stride = shift ? bmp.rowBytes + 1 : bmp.rowBytes;
+      const n = Math.min(stride, bytesPerRow - (gx0 >> 3));
+      let dst = gy0 * bytesPerRow + (gx0 >> 3);
+      for (let src = 0; src < rows.length; src += stride, dst += bytesPerRow) {
+        for (let j = 0; j < n; j++) data[dst + j] |= rows[src + j];
       }
       continue;
     }

@@ -74,7 +74,22 @@ export interface SafeText {
   replaced: string[];
 }
 
+/** The code points INVISIBLE matches (U+E0100–E01EF are the pair \udb40[\udd00-\uddef]). */
+function invisible(cp: number): boolean {
+  return (cp >= 0x200b && cp <= 0x200f) || cp === 0x2060 || (cp >= 0xfe00 && cp <= 0xfe0f) || cp === 0xfeff || (cp >= 0xe0100 && cp <= 0xe01ef);
+}
+
 export function safeText(text: string, target: CharTarget, weight: Weight = 'regular'): SafeText {
+  // Nearly every line is printable as it is: check that in one pass without building a new
+  // string (this runs for every line of every label), and take the general path otherwise.
+  let clean = true;
+  for (let i = 0; i < text.length && clean; i++) {
+    const cp = text.codePointAt(i)!;
+    if (cp > 0xffff) i++;
+    if (cp >= 0x20 && cp < 0x7f) continue;
+    clean = !invisible(cp) && printable(cp, target, weight);
+  }
+  if (clean) return { text, replaced: [] };
   const replaced: string[] = [];
   let out = '';
   const stripped = text.replace(INVISIBLE, (m) => {

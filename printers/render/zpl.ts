@@ -11,95 +11,57 @@
 import { planCode128 } from '../code128';
 import { mmToDots, moduleDots, type BarcodeElement, type Label, type LinearBarcodeElement, type QrBarcodeElement } from '../label';
 import { assertBarcode, layoutText } from '../layout';
-import { rasteriseLine, type Bitmap } from '../raster';
+import { rasteriseLine } from '../raster';
+import { gfaFieldBytes } from './gfa';
 import type { Weight } from '../font';
 import { checkDpi, copiesOf, printableLine, warnTruncated, type PrinterRenderOptions, type RenderWarning } from './common';
 
 export type ZplOptions = PrinterRenderOptions;
+export { encodeGfaData, gfaField } from './gfa';
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).toUpperCase().padStart(2, '0'));
-const HEX_DIGIT = Array.from('0123456789ABCDEF', (c) => c.charCodeAt(0));
-
-/** ZPL's ASCII compression counts as bytes: g..z = 20..400, G..Y = 1..19 (one group holds at most 419). */
-const COUNT = Array.from({ length: 420 }, (_, n) => {
-  let s = '';
-  if (n >= 20) s += String.fromCharCode(0x66 + Math.floor(n / 20)); // 'g' = 20 … 'z' = 400
-  if (n % 20) s += String.fromCharCode(0x46 + (n % 20)); // 'G' = 1 … 'Y' = 19
-  return Array.from(s, (c) => c.charCodeAt(0));
-});
-
-/**
- * ^GFA data with Zebra's ASCII compression: runs of one hex digit become a count + digit, ','
- * ends a row with zeros, ':' repeats the previous row. Label text is mostly white, so this
- * shrinks the data several-fold (less to send, faster to parse on the printer). Written to a
- * byte buffer: this is the hot loop of a ZPL batch.
- */
-export function encodeGfaData(bmp: Bitmap): string {
-  const { bytesPerRow: bpr, height, data } = bmp;
-  // worst case: 2 hex digits per byte plus a row marker
-  const out = new Uint8Array(height * (bpr * 2 + 1));
-  let o = 0;
-  let digit = -1;
-  let run = 0;
-  const flush = () => {
-    for (; run > 0; run -= 419) {
-      const n = Math.min(run, 419);
-      if (n > 2) {
-        for (const c of COUNT[n]) out[o++] = c;
-        out[o++] = digit;
-      } else for (let k = 0; k < n; k++) out[o++] = digit;
-    }
-    run = 0;
-  };
-  const push = (d: number) => {
-    if (d !== digit) {
-      flush();
-      digit = d;
-    }
-    run++;
-  };
-  for (let r = 0; r < height; r++) {
-    const base = r * bpr;
-    if (r > 0) {
-      let same = true;
-      for (let i = 0; i < bpr && same; i++) same = data[base + i] === data[base - bpr + i];
-      if (same) {
-        out[o++] = 0x3a; // ':'
-        continue;
-      }
-    }
-    let end = bpr; // bytes up to the last inked one
-    while (end > 0 && data[base + end - 1] === 0) end--;
-    digit = -1;
-    for (let i = 0; i < end; i++) {
-      const b = data[base + i];
-      push(HEX_DIGIT[b >> 4]);
-      push(HEX_DIGIT[b & 15]);
-    }
-    flush();
-    if (end < bpr) out[o++] = 0x2c; // ','
-  }
-  return Buffer.from(out.buffer, 0, o).toString('latin1');
-}
-
-export function gfaField(bmp: Bitmap): string {
-  const total = bmp.bytesPerRow * bmp.height;
-  return `^GFA,${total},${total},${bmp.bytesPerRow},${encodeGfaData(bmp)}`;
-}
-
 // Encoded ^GFA fields of text lines: owner names, units and specs repeat across a batch.
-const lineCache = new Map<string, string>();
+const lineCache = new Map<string, Buffer>();
 const LINE_CACHE_MAX = 5000;
 
-function textGraphic(text: string, sizePx: number, weight: Weight): string {
+function textGraphic(text: string, sizePx: number, weight: Weight): Buffer {
   const key = `${weight}|${sizePx}|${text}`;
   let field = lineCache.get(key);
   if (field === undefined) {
     if (lineCache.size >= LINE_CACHE_MAX) lineCache.clear(); // bounded: a long-running server renders many batches
-    field = gfaField(rasteriseLine(text, sizePx, weight));
+    field = gfaFieldBytes(rasteriseLine(text, sizePx, weight));
     lineCache.set(key, field);
   }
   return field;
+}
+
+/**
+ * A job as it is written: command text (any Unicode, sent as UTF-8) around ready-made ^GFA
+ * fields (ASCII bytes), copied once into the result at the end. The bitmaps are most of a
+ * label's ~20 KB; building one string of them and encoding it to UTF-8 cost a sixth of the
+ * render, copying bytes costs next to nothing.
+ */
+type Parts = Array<string | Buffer>;
+
+function addText(parts: Parts, s: string): void {
+  const last = parts.length - 1;
+  if (last >= 0 && typeof parts[last] === 'string') parts[last] += s;
+  else parts.push(s);
+}
+
+function joinParts(parts: Parts): Buffer {
+  let n = 0;
+  for (const p of parts) n += typeof p === 'string' ? Buffer.byteLength(p, 'utf8') : p.length;
+  const out = Buffer.allocUnsafe(n);
+  let o = 0;
+  for (const p of parts) {
+    if (typeof p === 'string') o += out.write(p, o, 'utf8');
+    else {
+      out.set(p, o);
+      o += p.length;
+    }
+  }
+  return out;
 }
 
 /** Field data with ^FH\ hex escapes for the characters ZPL would take as commands. */
@@ -145,13 +107,12 @@ function qrField(el: QrBarcodeElement, m: number, x: number, y: number): string 
   return `^FO${x},${y}^BQN,2,${Math.min(10, m)},${ec},7${fieldData(`${ec}A,${el.data}`)}^FS`;
 }
 
-function textFields(label: Label, index: number, dpi: number, warnings: RenderWarning[] | undefined): string {
+function textFields(parts: Parts, label: Label, index: number, dpi: number, warnings: RenderWarning[] | undefined): void {
   const el = label.elements[index];
-  if (el.kind !== 'text') return '';
+  if (el.kind !== 'text') return;
   const t = layoutText(el, label.widthMm);
   if (t.truncated) warnTruncated(index, el.text, warnings);
   const sizePx = Math.max(1, mmToDots(t.sizeMm, dpi));
-  let out = '';
   for (const line of t.lines) {
     const text = printableLine(line.text, 'font', t.weight, index, warnings, 'zpl');
     if (!text) continue;
@@ -161,14 +122,15 @@ function textFields(label: Label, index: number, dpi: number, warnings: RenderWa
       // than using our Noto-measured x.
       const just = t.align === 'center' ? 'C' : t.align === 'right' ? 'R' : '';
       const font = `^A0N,${sizePx},${sizePx}`;
-      out += just
+      addText(parts, just
         ? `^FO${mmToDots(t.boxXMm, dpi)},${y}${font}^FB${mmToDots(t.boxWidthMm, dpi)},1,0,${just}${fieldData(text)}^FS\n`
-        : `^FO${mmToDots(line.xMm, dpi)},${y}${font}${fieldData(text)}^FS\n`;
+        : `^FO${mmToDots(line.xMm, dpi)},${y}${font}${fieldData(text)}^FS\n`);
     } else {
-      out += `^FO${mmToDots(line.xMm, dpi)},${y}${textGraphic(text, sizePx, t.weight)}^FS\n`;
+      addText(parts, `^FO${mmToDots(line.xMm, dpi)},${y}`);
+      parts.push(textGraphic(text, sizePx, t.weight));
+      addText(parts, '^FS\n');
     }
   }
-  return out;
 }
 
 /** One label as one ZPL format (^XA … ^XZ), printed `copies` times (^PQ). */
@@ -176,11 +138,14 @@ export function renderZpl(label: Label, opts: ZplOptions): Buffer {
   const dpi = checkDpi(opts.dpi);
   const copies = copiesOf(opts);
   const d = (mm: number) => mmToDots(mm, dpi);
+  const parts: Parts = [];
   let zpl = `^XA\n^CI28\n^PW${d(label.widthMm)}\n^LL${d(label.heightMm)}\n^LH0,0\n`;
   label.elements.forEach((el, i) => {
     switch (el.kind) {
       case 'text':
-        zpl += textFields(label, i, dpi, opts.warnings);
+        addText(parts, zpl);
+        zpl = '';
+        textFields(parts, label, i, dpi, opts.warnings);
         break;
       case 'barcode':
         zpl += barcodeField(el, dpi, d(el.xMm), d(el.yMm)) + '\n';
@@ -200,5 +165,6 @@ export function renderZpl(label: Label, opts: ZplOptions): Buffer {
     }
   });
   zpl += `^PQ${copies}\n^XZ\n`;
-  return Buffer.from(zpl, 'utf8');
+  addText(parts, zpl);
+  return joinParts(parts);
 }
