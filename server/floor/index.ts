@@ -1,0 +1,2 @@
+export { floorRoutes } from './floor.routes';
+export { floorSnapshot, type FloorSnapshot } from './floor.service';
