@@ -12,6 +12,7 @@ import { OwnersPage } from './pages/OwnersPage';
 import { LocationsPage } from './pages/LocationsPage';
 import { UsersPage } from './pages/UsersPage';
 import { JobsPage } from './pages/JobsPage';
+import { FloorPage } from './pages/FloorPage';
 import { PrintersPage } from './pages/PrintersPage';
 import { SkusPage } from './pages/SkusPage';
 import { StockPage } from './pages/StockPage';
@@ -40,11 +41,15 @@ const VIEWS: Record<PageDef['name'], (props: { user: SessionUser; params: Record
   locations: LocationsPage,
   users: UsersPage,
   jobs: JobsPage,
+  floor: FloorPage,
   printers: PrintersPage,
   terminal: TerminalApp,
   termReceive: TerminalApp,
   termPutaway: TerminalApp,
   termMove: TerminalApp,
+  termPack: TerminalApp,
+  termPick: TerminalApp,
+  termPutwall: TerminalApp,
 };
 
 function Problem({ text }: { text: string }) {

@@ -11,8 +11,11 @@ import './styles/sku-import.css';
 import './styles/orders.css';
 import './styles/stores.css';
 import './styles/printing.css';
+import './styles/floor.css';
 import './styles/terminal.css';
 import './styles/terminal-screens.css';
+import './styles/packing.css';
+import './styles/picking.css';
 
 const root = document.getElementById('root');
 if (root) {

@@ -19,11 +19,15 @@ export interface PageDef {
     | 'locations'
     | 'users'
     | 'jobs'
+    | 'floor'
     | 'printers'
     | 'terminal'
     | 'termReceive'
     | 'termPutaway'
-    | 'termMove';
+    | 'termMove'
+    | 'termPack'
+    | 'termPick'
+    | 'termPutwall';
   /** A `:id` part matches a number, handed to the page as `params.id`. */
   path: string;
   label: MessageKey;
@@ -56,10 +60,14 @@ export const PAGES: PageDef[] = [
   { name: 'users', path: '/users', label: 'nav.users', roles: ['admin', 'supervisor'] },
   { name: 'printers', path: '/printers', label: 'nav.printers', roles: FLOOR },
   { name: 'jobs', path: '/jobs', label: 'nav.jobs', roles: ['admin', 'supervisor'] },
+  { name: 'floor', path: '/floor', label: 'nav.floor', roles: ['admin', 'supervisor'] },
   { name: 'terminal', path: '/terminal', label: 'nav.terminal', roles: FLOOR, terminal: true },
   { name: 'termReceive', path: '/terminal/receive', label: 'term.receive', roles: FLOOR, sub: true, terminal: true },
   { name: 'termPutaway', path: '/terminal/putaway', label: 'term.putaway', roles: FLOOR, sub: true, terminal: true },
   { name: 'termMove', path: '/terminal/move', label: 'term.move', roles: FLOOR, sub: true, terminal: true },
+  { name: 'termPack', path: '/terminal/pack', label: 'term.pack', roles: FLOOR, sub: true, terminal: true },
+  { name: 'termPick', path: '/terminal/pick', label: 'term.pick', roles: FLOOR, sub: true, terminal: true },
+  { name: 'termPutwall', path: '/terminal/putwall', label: 'term.putwall', roles: FLOOR, sub: true, terminal: true },
 ];
 
 /** The pages a role sees in the navigation and on Home. */

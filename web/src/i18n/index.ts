@@ -7,15 +7,18 @@ import { stockEn, stockZh } from './stock';
 import { ordersEn, ordersZh } from './orders';
 import { storesEn, storesZh } from './stores';
 import { printingEn, printingZh } from './printing';
+import { packingEn, packingZh } from './packing';
+import { pickingEn, pickingZh } from './picking';
+import { floorEn, floorZh } from './floor';
 import { WITH_DETAIL, zhDetailCodes, zhErrors } from './errors';
 
 /** Every visible string of the web app, in English and Chinese (zh-CN), one file per area. */
 
-const en = { ...coreEn, ...skusEn, ...portalEn, ...terminalEn, ...stockEn, ...ordersEn, ...storesEn, ...printingEn };
+const en = { ...coreEn, ...floorEn, ...skusEn, ...portalEn, ...terminalEn, ...stockEn, ...ordersEn, ...storesEn, ...printingEn, ...packingEn, ...pickingEn };
 
 export type MessageKey = keyof typeof en;
 
-const zh: Record<MessageKey, string> = { ...coreZh, ...skusZh, ...portalZh, ...terminalZh, ...stockZh, ...ordersZh, ...storesZh, ...printingZh };
+const zh: Record<MessageKey, string> = { ...coreZh, ...floorZh, ...skusZh, ...portalZh, ...terminalZh, ...stockZh, ...ordersZh, ...storesZh, ...printingZh, ...packingZh, ...pickingZh };
 
 export type Lang = 'en' | 'zh';
 const dictionaries: Record<Lang, Record<MessageKey, string>> = { en, zh };

@@ -7,6 +7,9 @@ import { setSoundOn, soundOn, unlockAudio } from './feedback';
 import { ReceivePage } from './ReceivePage';
 import { PutawayPage } from './PutawayPage';
 import { MovePage } from './MovePage';
+import { PickPage } from './PickPage';
+import { PutwallPage } from './PutwallPage';
+import { PackPage } from './PackPage';
 
 /**
  * The scanner terminal: a compact header and one task per screen, without the office
@@ -25,6 +28,9 @@ const TASKS: Task[] = [
   { path: '/terminal/receive', key: '1', title: 'term.receive', text: 'term.receiveText', icon: '⬇' },
   { path: '/terminal/putaway', key: '2', title: 'term.putaway', text: 'term.putawayText', icon: '⇥' },
   { path: '/terminal/move', key: '3', title: 'term.move', text: 'term.moveText', icon: '⇄' },
+  { path: '/terminal/pick', key: '4', title: 'term.pick', text: 'term.pickText', icon: '⛏' },
+  { path: '/terminal/putwall', key: '5', title: 'term.putwall', text: 'term.putwallText', icon: '▦' },
+  { path: '/terminal/pack', key: '6', title: 'term.pack', text: 'term.packText', icon: '▣' },
 ];
 
 function Menu() {
@@ -118,6 +124,9 @@ export function TerminalApp({ user }: { user: SessionUser; params: Record<string
   if (pathname === '/terminal/receive') body = <ReceivePage />;
   else if (pathname === '/terminal/putaway') body = <PutawayPage query={query} />;
   else if (pathname === '/terminal/move') body = <MovePage role={user.role} />;
+  else if (pathname === '/terminal/pick') body = <PickPage />;
+  else if (pathname === '/terminal/putwall') body = <PutwallPage />;
+  else if (pathname === '/terminal/pack') body = <PackPage />;
   else body = <Menu />;
 
   return (
