@@ -9,8 +9,9 @@ import * as ingest from './ingest.bench';
 import * as route from './route.bench';
 import * as allocate from './allocate.bench';
 import * as labels from './labels.bench';
+import * as terminal from './terminal.bench';
 
-const BENCHES: Record<string, { main(args: string[]): Promise<void> }> = { http, 'sku-import': skuImport, scan, ingest, route, allocate, labels };
+const BENCHES: Record<string, { main(args: string[]): Promise<void> }> = { http, 'sku-import': skuImport, scan, ingest, route, allocate, labels, terminal };
 
 async function run() {
   const [name, ...args] = process.argv.slice(2);
