@@ -137,8 +137,7 @@ export async function picksSince(db: Db, from: string) {
 
 /**
  * Parcels labelled since `from` (not voided), by packer and carrier, with their units.
- * `parcels(labelled_at)` has no index yet, so this read scans parcels; an index there (and on
- * `pick_tasks(done_at)`) would make both people reads plain range reads.
+ * A range read on the `parcels(labelled_at)` index (migration add_floor_indexes).
  */
 export async function packsSince(db: Db, from: string) {
   return db('parcels')

@@ -118,7 +118,9 @@ async function prepareParcel(ctx: AppContext, caller: Caller, orderId: number, i
 
     const now = nowDb();
     const actor = actorOf(caller.principal);
-    const open = await trx('parcels').where({ order_id: orderId }).whereIn('status', ['waybill_pending', 'waybill_failed']).forUpdate().first();
+    // A plain read: the order row locked above serialises packers of this order,
+    // and a locking read here took gap locks that deadlocked first packs on MariaDB.
+    const open = await trx('parcels').where({ order_id: orderId }).whereIn('status', ['waybill_pending', 'waybill_failed']).first();
     if (open?.status === 'waybill_pending' && Date.now() - Date.parse(toIso(open.updated_at)!) < PENDING_STALE_MS) {
       throw new Conflict('PACK_IN_PROGRESS', `Order ${order.external_id} is being packed at another station right now`);
     }

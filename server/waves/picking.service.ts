@@ -56,16 +56,26 @@ async function taskView(trx: Tx, id: number) {
   return presentTask(t);
 }
 
-async function progress(trx: Tx, batchId: number, waveId: number) {
-  const batch = await trx('pick_tasks').where({ batch_id: batchId, kind: 'pick' }).select('status', 'qty', 'done_qty');
-  const wave = await trx('pick_tasks').where({ wave_id: waveId, kind: 'pick' }).select('status', 'qty', 'done_qty');
-  const sum = (rows: any[], f: (r: any) => number) => rows.reduce((s, r) => s + f(r), 0);
-  const next = await presentTasks(trx, (q) => q.where('pick_tasks.batch_id', batchId).whereIn('pick_tasks.status', OPEN).orderBy([{ column: 'pick_tasks.status' }, { column: 'pick_tasks.seq' }]).limit(1));
-  return {
-    batch: { tasks: batch.length, done: batch.filter((r) => !OPEN.includes(r.status)).length, units: sum(batch, (r) => r.qty), picked: sum(batch, (r) => r.done_qty) },
-    wave: { tasks: wave.length, done: wave.filter((r) => !OPEN.includes(r.status)).length, units: sum(wave, (r) => r.qty), picked: sum(wave, (r) => r.done_qty) },
-    next: next[0] ? presentTask(next[0]) : null,
-  };
+/** Totals of pick tasks: two aggregate reads, not every task row of the wave. */
+async function taskTotals(db: Tx, where: Record<string, number>) {
+  const [row] = await db('pick_tasks')
+    .where({ ...where, kind: 'pick' })
+    .select(
+      db.raw('count(*) as tasks'),
+      db.raw(`sum(case when status in ('open', 'skipped') then 0 else 1 end) as done`),
+      db.raw('sum(qty) as units'),
+      db.raw('sum(done_qty) as picked'),
+    );
+  return { tasks: Number(row?.tasks ?? 0), done: Number(row?.done ?? 0), units: Number(row?.units ?? 0), picked: Number(row?.picked ?? 0) };
+}
+
+async function progress(db: Tx, batchId: number, waveId: number) {
+  const [batch, wave, next] = [
+    await taskTotals(db, { batch_id: batchId }),
+    await taskTotals(db, { wave_id: waveId }),
+    await presentTasks(db, (q) => q.where('pick_tasks.batch_id', batchId).whereIn('pick_tasks.status', OPEN).orderBy([{ column: 'pick_tasks.status' }, { column: 'pick_tasks.seq' }]).limit(1)),
+  ];
+  return { batch, wave, next: next[0] ? presentTask(next[0]) : null };
 }
 
 /** Orders whose every reservation is in the tote are picked; a batch and a wave finish when nothing is left open. */
@@ -98,7 +108,7 @@ export interface ConfirmInput {
 }
 
 export async function confirmTask(ctx: AppContext, caller: Caller, id: number, input: ConfirmInput) {
-  return inTransaction(ctx.db, async (trx) => {
+  const result = await inTransaction(ctx.db, async (trx) => {
     const picker = caller.principal.name;
     const { t, wave, batch } = await loadTask(trx, id);
     assertWorkable(wave, batch, t, picker);
@@ -146,8 +156,10 @@ export async function confirmTask(ctx: AppContext, caller: Caller, id: number, i
     const done = t.done_qty + units === t.qty;
     await trx('pick_tasks').where({ id }).update({ done_qty: t.done_qty + units, status: done ? 'done' : t.status === 'skipped' ? 'open' : t.status, picker, done_at: done ? now : null, updated_at: now });
     await settle(trx, Number(wave.id), Number(batch.id), touched, actorOf(caller.principal));
-    return { task: await taskView(trx, id), units, progress: await progress(trx, Number(batch.id), Number(wave.id)) };
+    return { units, batchId: Number(batch.id), waveId: Number(wave.id) };
   });
+  // the answer is read after commit, so the task and batch locks are held only for the change
+  return { task: await taskView(ctx.db, id), units: result.units, progress: await progress(ctx.db, result.batchId, result.waveId) };
 }
 
 /** Skip and come back: the task goes to the end of its batch. */
@@ -275,11 +287,24 @@ export async function claimBatch(ctx: AppContext, caller: Caller, waveId?: numbe
     const base = () => trx('wave_batches').join('waves', 'waves.id', 'wave_batches.wave_id').whereIn('waves.status', ['released', 'picking']).select('wave_batches.*');
     let batch = await base().where('wave_batches.picker', picker).where('wave_batches.status', 'picking').orderBy('wave_batches.id').first();
     if (!batch) {
-      const q = base().whereNull('wave_batches.picker').where('wave_batches.status', 'open').orderBy('wave_batches.id').forUpdate();
+      // No row locks on the read: many terminals ask at once, and locking the
+      // joined waves row made them deadlock. A batch is claimed by a conditional
+      // update instead; a terminal that loses the race tries the next candidate.
+      const q = base().whereNull('wave_batches.picker').where('wave_batches.status', 'open').orderBy('wave_batches.id').limit(8);
       if (waveId) q.where('wave_batches.wave_id', waveId);
-      batch = await q.first();
+      const candidates = await q;
+      batch = undefined;
+      for (const candidate of candidates) {
+        const claimed = await trx('wave_batches')
+          .where({ id: candidate.id, status: 'open' })
+          .whereNull('picker')
+          .update({ picker, status: 'picking', updated_at: nowDb() });
+        if (claimed === 1) {
+          batch = candidate;
+          break;
+        }
+      }
       if (!batch) throw new BusinessRule('NO_WORK', 'No batch is waiting to be picked');
-      await trx('wave_batches').where({ id: batch.id }).update({ picker, status: 'picking', updated_at: nowDb() });
       await trx('waves').where({ id: batch.wave_id, status: 'released' }).update({ status: 'picking', updated_at: nowDb() });
     }
     const tasks = await presentTasks(trx, (q) => q.where('pick_tasks.batch_id', batch.id).where('pick_tasks.kind', 'pick').orderBy([{ column: 'pick_tasks.seq' }, { column: 'pick_tasks.id' }]));
