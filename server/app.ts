@@ -23,6 +23,7 @@ import { carrierRoutes } from './carriers/carriers.routes';
 import { printingRoutes } from './printing/printing.routes';
 import { packingRoutes } from './packing/packing.routes';
 import { floorRoutes } from './floor';
+import { manifestRoutes } from './manifests/manifests.routes';
 
 const WEB_DIST = path.resolve(__dirname, '../web/dist');
 
@@ -42,7 +43,7 @@ export function createApp(ctx: AppContext): Express {
   api.use(express.json({ limit: ctx.config.jsonLimit, type: ['application/json', 'application/*+json'] }));
   api.use(authMiddleware(ctx));
   api.use(idempotency(ctx));
-  for (const routes of [healthRoutes, authRoutes, ownerRoutes, layoutRoutes, catalogRoutes, inboundRoutes, inventoryRoutes, storeRoutes, orderRoutes, waveRoutes, carrierRoutes, printingRoutes, packingRoutes, floorRoutes, jobRoutes, auditRoutes]) {
+  for (const routes of [healthRoutes, authRoutes, ownerRoutes, layoutRoutes, catalogRoutes, inboundRoutes, inventoryRoutes, storeRoutes, orderRoutes, waveRoutes, carrierRoutes, printingRoutes, packingRoutes, manifestRoutes, floorRoutes, jobRoutes, auditRoutes]) {
     api.use(routes(ctx, registry));
   }
   const document = generateDocument(registry, ctx.config.version);

@@ -1,17 +1,8 @@
 import ExcelJS from 'exceljs';
+import { csvBuffer } from '../tabular/write';
 import { TEMPLATE_EXAMPLE, TEMPLATE_HEADERS, RowError } from './sku-import.columns';
 
-const BOM = '\ufeff';
-
-function csvCell(v: unknown): string {
-  const s = v === null || v === undefined ? '' : String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-function csv(rows: unknown[][]): Buffer {
-  // With a BOM, Excel in China opens UTF-8 CSV as UTF-8 instead of guessing GBK.
-  return Buffer.from(BOM + rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n', 'utf8');
-}
+const csv = csvBuffer;
 
 async function xlsx(sheetName: string, rows: unknown[][], textColumns: number[] = []): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();

@@ -80,10 +80,13 @@ export function defineRoute<B extends z.ZodType = z.ZodType, Q extends z.ZodType
     responses: {
       [spec.response.status]: {
         description: spec.response.description,
-        content: spec.response.schema
-          ? { 'application/json': { schema: spec.response.schema } }
-          : spec.response.contentTypes
-            ? Object.fromEntries(spec.response.contentTypes.map((t) => [t, { schema: { type: 'string', format: 'binary' } }]))
+        // JSON by its schema; files (PDF, CSV, printer languages) as binary
+        content:
+          spec.response.schema || spec.response.contentTypes
+            ? {
+                ...Object.fromEntries((spec.response.contentTypes ?? []).map((t) => [t, { schema: { type: 'string', format: 'binary' } }])),
+                ...(spec.response.schema ? { 'application/json': { schema: spec.response.schema } } : {}),
+              }
             : undefined,
       },
       ...ERROR_RESPONSES,

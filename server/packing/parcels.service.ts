@@ -110,6 +110,16 @@ export async function voidParcel(ctx: AppContext, caller: Caller, id: number, in
     if (p.status === 'voiding' || p.status === 'waybill_pending') throw new Conflict('PARCEL_BUSY', `Parcel ${id} is being changed at another station`);
     const order = await trx('orders').where({ id: p.order_id }).first();
     if (order.status === 'shipped') throw new Conflict('ORDER_SHIPPED', `Order ${order.external_id} has left with waybill ${p.waybill_no}: it cannot be voided`);
+    // a voided waybill must never be on a manifest: a parcel on one comes off it first
+    const listed = await trx('manifest_parcels')
+      .join('manifests', 'manifests.id', 'manifest_parcels.manifest_id')
+      .where('manifest_parcels.parcel_id', id)
+      .where((q) => q.whereNull('manifest_parcels.received').orWhere('manifest_parcels.received', true))
+      .first('manifests.id', 'manifests.manifest_no', 'manifests.status');
+    if (listed) {
+      const what = listed.status === 'open' ? 'take it off that manifest first' : 'that list is closed and goes to the carrier';
+      throw new Conflict('PARCEL_ON_MANIFEST', `Parcel ${id} (waybill ${p.waybill_no}) is on manifest ${listed.manifest_no}: ${what}`);
+    }
     await trx('parcels').where({ id }).update({ status: p.status === 'labelled' ? 'voiding' : p.status, updated_at: nowDb() });
     return p;
   });
