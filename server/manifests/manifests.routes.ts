@@ -6,7 +6,7 @@ import { Id, ListQuery, pageOf, z } from '../http/zod';
 import { renderLabels } from '../../printers/render';
 import { manifestPages } from '../../printers/documents/manifest';
 import { csvBuffer } from '../tabular/write';
-import { closeManifest, getManifest, handOver, listManifests, MANIFEST_STATUSES, openManifest, removeFromManifest, resolveDispute, scanIntoManifest, type Manifest } from './manifests.service';
+import { closeManifest, dockScan, getManifest, handOver, listManifests, MANIFEST_STATUSES, openManifest, removeFromManifest, resolveDispute, scanIntoManifest, type Manifest } from './manifests.service';
 
 const DOCK = ['admin', 'supervisor', 'operator'] as const;
 const VIEW = ['admin', 'supervisor', 'operator', 'carrier'] as const;
@@ -132,6 +132,16 @@ export function manifestRoutes(ctx: AppContext, registry: OpenAPIRegistry): Rout
     body: z.object({ waybillNo: z.string().trim().min(1).max(64) }).strict(),
     response: { status: 200, description: 'The parcel added and the running totals', schema: ScanResult },
     handler: async ({ params, body, caller }) => ({ body: await scanIntoManifest(ctx, caller, params.id, body.waybillNo) }),
+  });
+  defineRoute(r, registry, {
+    method: 'post',
+    path: '/api/v1/dock/scan',
+    summary: "Outbound sort: a packed parcel scanned at the dock goes on its carrier's open manifest (opened when there is none) and the answer names its cage or lane",
+    tag: 'manifests',
+    roles: DOCK,
+    body: z.object({ waybillNo: z.string().trim().min(1).max(64), warehouseId: Id.optional() }).strict(),
+    response: { status: 200, description: 'The parcel added, its lane and the manifest totals', schema: ScanResult.extend({ manifestOpened: z.boolean() }) },
+    handler: async ({ body, caller }) => ({ body: await dockScan(ctx, caller, body) }),
   });
   defineRoute(r, registry, {
     method: 'delete',

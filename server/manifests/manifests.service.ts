@@ -111,24 +111,30 @@ export async function openManifest(ctx: AppContext, caller: Caller, input: { car
         { field: 'carrierId', code: 'open_manifest', message: `manifest ${already.id} is open`, manifestId: Number(already.id) },
       ]);
     }
-    const now = nowDb();
-    const actor = actorOf(caller.principal);
-    const temp = `TMP-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 10)}`;
-    let id: number;
-    try {
-      [id] = await trx('manifests').insert({ manifest_no: temp, warehouse_id: warehouseId, carrier_id: carrier.id, status: 'open', open_key: openKey, created_by: actor, created_at: now, updated_at: now });
-    } catch (err) {
-      // another dock opened one for this carrier at the same moment: the unique open_key holds
-      if (/unique|duplicate/i.test(String((err as Error).message))) {
-        throw new Conflict('MANIFEST_ALREADY_OPEN', `A manifest of ${carrier.name} was opened at this moment at another dock; scan into that one`);
-      }
-      throw err;
-    }
-    const manifestNo = `MF${now.slice(0, 10).replace(/-/g, '')}${String(id).padStart(6, '0')}`;
-    await trx('manifests').where({ id }).update({ manifest_no: manifestNo });
-    await audit(trx, caller, { action: 'open', entity: 'manifest', entityId: id, details: { carrier: carrier.code, manifestNo } });
-    return present(trx, await trx('manifests').where({ id }).first());
+    const row = await insertManifest(trx, caller, carrier, warehouseId);
+    return present(trx, row);
   });
+}
+
+async function insertManifest(trx: Tx, caller: Caller, carrier: { id: number; code: string; name: string }, warehouseId: number) {
+  const openKey = `${warehouseId}:${carrier.id}`;
+  const now = nowDb();
+  const actor = actorOf(caller.principal);
+  const temp = `TMP-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 10)}`;
+  let id: number;
+  try {
+    [id] = await trx('manifests').insert({ manifest_no: temp, warehouse_id: warehouseId, carrier_id: carrier.id, status: 'open', open_key: openKey, created_by: actor, created_at: now, updated_at: now });
+  } catch (err) {
+    // another dock opened one for this carrier at the same moment: the unique open_key holds
+    if (/unique|duplicate/i.test(String((err as Error).message))) {
+      throw new Conflict('MANIFEST_ALREADY_OPEN', `A manifest of ${carrier.name} was opened at this moment at another dock; scan into that one`);
+    }
+    throw err;
+  }
+  const manifestNo = `MF${now.slice(0, 10).replace(/-/g, '')}${String(id).padStart(6, '0')}`;
+  await trx('manifests').where({ id }).update({ manifest_no: manifestNo });
+  await audit(trx, caller, { action: 'open', entity: 'manifest', entityId: id, details: { carrier: carrier.code, manifestNo } });
+  return trx('manifests').where({ id }).first();
 }
 
 export async function listManifests(ctx: AppContext, caller: Caller, f: PageParams & { carrierId?: number; status?: string }) {
@@ -162,49 +168,80 @@ export async function scanIntoManifest(ctx: AppContext, caller: Caller, id: numb
   return inTransaction(ctx.db, async (trx) => {
     const m = await loadManifest(trx, caller, id, true);
     if (m.status !== 'open') throw new Conflict('MANIFEST_CLOSED', `Manifest ${m.manifest_no} is ${m.status.replace('_', ' ')}; nothing can be added`);
-    const code = waybillNo.trim();
-    const carrier = await trx('carriers').where({ id: m.carrier_id }).first('id', 'code', 'name', 'adapter');
-    // numbers are unique per carrier only: this carrier's first, then any other's for the message
-    const wb = await trx('waybills').where({ waybill_no: code, carrier_id: m.carrier_id }).orderBy('id', 'desc').first();
-    if (!wb) {
-      const elsewhere = await trx('waybills').join('carriers', 'carriers.id', 'waybills.carrier_id').where('waybills.waybill_no', code).first('carriers.name');
-      if (elsewhere) throw new BusinessRule('WRONG_CARRIER', `Waybill ${code} is ${elsewhere.name}'s, not ${carrier.name}'s: put it in its own cage`, [{ field: 'waybillNo', code: 'wrong_carrier', message: elsewhere.name }]);
-      throw new BusinessRule('WAYBILL_NOT_OURS', `Waybill ${code} is not one of this hub's parcels`, [{ field: 'waybillNo', code: 'unknown', message: 'no parcel has this waybill' }]);
-    }
-    if (wb.status === 'void') throw new BusinessRule('WAYBILL_VOIDED', `Waybill ${code} was voided: take the parcel out, it has a new label`, [{ field: 'waybillNo', code: 'voided', message: 'voided waybill' }]);
-    const parcel = await trx('parcels').where({ id: wb.parcel_id }).forUpdate().first();
-    if (parcel.status !== 'labelled' || parcel.waybill_no !== code) {
-      throw new BusinessRule('PARCEL_NOT_READY', `Parcel of waybill ${code} is ${parcel.status.replace('_', ' ')}, not labelled with this waybill`, [{ field: 'waybillNo', code: 'not_labelled', message: parcel.status }]);
-    }
-    const order = await trx('orders').where({ id: parcel.order_id }).first('id', 'external_id', 'status', 'intercept', 'district', 'township_code');
-    if (order.status === 'cancelled' || order.intercept) {
-      throw new BusinessRule('ORDER_CANCELLED', `Order ${order.external_id} was cancelled: pull parcel ${code} out, it must not ship`, [{ field: 'waybillNo', code: 'cancelled', message: `order ${order.external_id}` }]);
-    }
-    const on = await trx('manifest_parcels')
-      .join('manifests', 'manifests.id', 'manifest_parcels.manifest_id')
-      .where('manifest_parcels.parcel_id', parcel.id)
-      .where((q) => q.whereNull('manifest_parcels.received').orWhere('manifest_parcels.received', true))
-      .first('manifests.id', 'manifests.manifest_no', 'manifest_parcels.scanned_at');
-    if (on && Number(on.id) === Number(m.id)) {
-      throw new Conflict('ALREADY_SCANNED', `Parcel ${code} is already on this manifest (scanned ${toIso(on.scanned_at)})`, [{ field: 'waybillNo', code: 'twice', message: 'scanned twice' }]);
-    }
-    if (on) throw new Conflict('ON_ANOTHER_MANIFEST', `Parcel ${code} is on manifest ${on.manifest_no}`, [{ field: 'waybillNo', code: 'other_manifest', message: on.manifest_no, manifestId: Number(on.id) }]);
-    const now = nowDb();
-    await trx('manifest_parcels').insert({ manifest_id: m.id, parcel_id: parcel.id, order_id: parcel.order_id, waybill_no: code, weight_g: parcel.weight_g, scanned_by: actorOf(caller.principal), scanned_at: now });
-    await trx('manifests').where({ id: m.id }).update({ updated_at: now });
-    const [{ n, w }] = await trx('manifest_parcels').where({ manifest_id: m.id }).select(trx.raw('count(*) as n'), trx.raw('sum(weight_g) as w'));
-    return {
-      manifestId: Number(m.id),
-      manifestNo: m.manifest_no as string,
-      parcelId: Number(parcel.id),
-      orderId: Number(order.id),
-      orderExternalId: order.external_id as string,
-      waybillNo: code,
-      lane: laneOf(carrier, order),
-      parcelCount: Number(n),
-      totalWeightG: Number(w ?? 0),
-    };
+    return addParcel(trx, caller, m, waybillNo.trim());
   });
+}
+
+/**
+ * The dock's scan without choosing a manifest: the waybill names the carrier, and the parcel goes
+ * on that carrier's open manifest at this warehouse (opened now if there is none). The answer is
+ * the lane to put it in.
+ */
+export async function dockScan(ctx: AppContext, caller: Caller, input: { waybillNo: string; warehouseId?: number }) {
+  return inTransaction(ctx.db, async (trx) => {
+    const code = input.waybillNo.trim();
+    const found = await trx('waybills').where({ waybill_no: code }).orderBy('id', 'desc').select('carrier_id', 'status');
+    if (!found.length) throw new BusinessRule('WAYBILL_NOT_OURS', `Waybill ${code} is not one of this hub's parcels`, [{ field: 'waybillNo', code: 'unknown', message: 'no parcel has this waybill' }]);
+    const live = found.filter((w: any) => w.status !== 'void');
+    if (!live.length) throw new BusinessRule('WAYBILL_VOIDED', `Waybill ${code} was voided: take the parcel out, it has a new label`, [{ field: 'waybillNo', code: 'voided', message: 'voided waybill' }]);
+    const carriers = [...new Set(live.map((w: any) => Number(w.carrier_id)))];
+    if (carriers.length > 1) throw new Conflict('AMBIGUOUS_WAYBILL', `Waybill ${code} exists at ${carriers.length} carriers: scan it into the carrier's manifest`);
+    const warehouseId = await warehouseOf(trx, input.warehouseId);
+    const openKey = `${warehouseId}:${carriers[0]}`;
+    let m = await trx('manifests').where({ open_key: openKey }).forUpdate().first();
+    let opened = false;
+    if (!m) {
+      const carrier = await trx('carriers').where({ id: carriers[0] }).first('id', 'code', 'name');
+      m = await insertManifest(trx, caller, carrier, warehouseId);
+      opened = true;
+    }
+    return { ...(await addParcel(trx, caller, m, code)), manifestOpened: opened };
+  });
+}
+
+/** One parcel onto an open manifest (locked by the caller), refused with the reason when it may not go. */
+async function addParcel(trx: Tx, caller: Caller, m: any, code: string) {
+  const carrier = await trx('carriers').where({ id: m.carrier_id }).first('id', 'code', 'name', 'adapter');
+  // numbers are unique per carrier only: this carrier's first, then any other's for the message
+  const wb = await trx('waybills').where({ waybill_no: code, carrier_id: m.carrier_id }).orderBy('id', 'desc').first();
+  if (!wb) {
+    const elsewhere = await trx('waybills').join('carriers', 'carriers.id', 'waybills.carrier_id').where('waybills.waybill_no', code).first('carriers.name');
+    if (elsewhere) throw new BusinessRule('WRONG_CARRIER', `Waybill ${code} is ${elsewhere.name}'s, not ${carrier.name}'s: put it in its own cage`, [{ field: 'waybillNo', code: 'wrong_carrier', message: elsewhere.name }]);
+    throw new BusinessRule('WAYBILL_NOT_OURS', `Waybill ${code} is not one of this hub's parcels`, [{ field: 'waybillNo', code: 'unknown', message: 'no parcel has this waybill' }]);
+  }
+  if (wb.status === 'void') throw new BusinessRule('WAYBILL_VOIDED', `Waybill ${code} was voided: take the parcel out, it has a new label`, [{ field: 'waybillNo', code: 'voided', message: 'voided waybill' }]);
+  const parcel = await trx('parcels').where({ id: wb.parcel_id }).forUpdate().first();
+  if (parcel.status !== 'labelled' || parcel.waybill_no !== code) {
+    throw new BusinessRule('PARCEL_NOT_READY', `Parcel of waybill ${code} is ${parcel.status.replace('_', ' ')}, not labelled with this waybill`, [{ field: 'waybillNo', code: 'not_labelled', message: parcel.status }]);
+  }
+  const order = await trx('orders').where({ id: parcel.order_id }).first('id', 'external_id', 'status', 'intercept', 'district', 'township_code');
+  if (order.status === 'cancelled' || order.intercept) {
+    throw new BusinessRule('ORDER_CANCELLED', `Order ${order.external_id} was cancelled: pull parcel ${code} out, it must not ship`, [{ field: 'waybillNo', code: 'cancelled', message: `order ${order.external_id}` }]);
+  }
+  const on = await trx('manifest_parcels')
+    .join('manifests', 'manifests.id', 'manifest_parcels.manifest_id')
+    .where('manifest_parcels.parcel_id', parcel.id)
+    .where((q) => q.whereNull('manifest_parcels.received').orWhere('manifest_parcels.received', true))
+    .first('manifests.id', 'manifests.manifest_no', 'manifest_parcels.scanned_at');
+  if (on && Number(on.id) === Number(m.id)) {
+    throw new Conflict('ALREADY_SCANNED', `Parcel ${code} is already on this manifest (scanned ${toIso(on.scanned_at)})`, [{ field: 'waybillNo', code: 'twice', message: 'scanned twice' }]);
+  }
+  if (on) throw new Conflict('ON_ANOTHER_MANIFEST', `Parcel ${code} is on manifest ${on.manifest_no}`, [{ field: 'waybillNo', code: 'other_manifest', message: on.manifest_no, manifestId: Number(on.id) }]);
+  const now = nowDb();
+  await trx('manifest_parcels').insert({ manifest_id: m.id, parcel_id: parcel.id, order_id: parcel.order_id, waybill_no: code, weight_g: parcel.weight_g, scanned_by: actorOf(caller.principal), scanned_at: now });
+  await trx('manifests').where({ id: m.id }).update({ updated_at: now });
+  const [{ n, w }] = await trx('manifest_parcels').where({ manifest_id: m.id }).select(trx.raw('count(*) as n'), trx.raw('sum(weight_g) as w'));
+  return {
+    manifestId: Number(m.id),
+    manifestNo: m.manifest_no as string,
+    parcelId: Number(parcel.id),
+    orderId: Number(order.id),
+    orderExternalId: order.external_id as string,
+    waybillNo: code,
+    lane: laneOf(carrier, order),
+    parcelCount: Number(n),
+    totalWeightG: Number(w ?? 0),
+  };
 }
 
 /** Takes a parcel off an open manifest (a parcel pulled out at the dock). */

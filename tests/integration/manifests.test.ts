@@ -210,3 +210,31 @@ test('two docks opening a manifest for one carrier at once: exactly one is opene
   const list = await h.http.get(`/api/v1/manifests?carrierId=${c.id}&status=open`).set(bearer(hub.operator));
   expect(list.body.items).toHaveLength(1);
 });
+
+test('the dock scan sorts parcels by carrier onto each carrier\'s open manifest and flags a parcel scanned twice', async () => {
+  const hub = await makeHub(h);
+  const c1 = await localCarrier(`D${Math.floor(Math.random() * 90) + 10}`);
+  const c2 = await localCarrier(`E${Math.floor(Math.random() * 90) + 10}`);
+  const a = await packedParcel(hub, c1.code);
+  const b = await packedParcel(hub, c2.code);
+  const a2 = await packedParcel(hub, c1.code);
+  const dock = (waybillNo: string) => h.http.post('/api/v1/dock/scan').set(bearer(hub.operator)).send({ waybillNo });
+
+  const first = await dock(a.waybillNo);
+  expect(first.status).toBe(200);
+  expect(first.body).toMatchObject({ parcelId: a.parcelId, manifestOpened: true, parcelCount: 1 });
+  expect(first.body.lane).toContain(c1.name);
+  const other = await dock(b.waybillNo);
+  expect(other.body).toMatchObject({ parcelId: b.parcelId, manifestOpened: true });
+  expect(other.body.lane).toContain(c2.name);
+  expect(other.body.manifestId).not.toBe(first.body.manifestId);
+  const same = await dock(a2.waybillNo);
+  expect(same.body).toMatchObject({ manifestId: first.body.manifestId, manifestOpened: false, parcelCount: 2 });
+
+  const twice = await dock(a.waybillNo);
+  expect([twice.status, twice.body.error.code]).toEqual([409, 'ALREADY_SCANNED']);
+  const unknown = await dock('NOPE-123');
+  expect([unknown.status, unknown.body.error.code]).toEqual([422, 'WAYBILL_NOT_OURS']);
+  const m = (await h.http.get(`/api/v1/manifests/${first.body.manifestId}`).set(bearer(hub.operator))).body;
+  expect(m.parcels.map((p: any) => p.waybillNo)).toEqual([a.waybillNo, a2.waybillNo]);
+});
