@@ -37,11 +37,25 @@ export async function ordersToPack(db: Db): Promise<Array<{ waveId: number | nul
 }
 
 /** Labelled parcels of orders still `packed` (not shipped), by carrier: what waits for the pick-up. */
+/**
+ * Labelled parcels of packed orders that are not yet on a closed manifest: what still has to be
+ * scanned at the dock and closed before the carrier's pick-up. A parcel on a closed manifest waits
+ * only for the carrier; one the carrier reported missing counts again.
+ */
 export async function parcelsToShip(db: Db): Promise<Map<number, number>> {
   const rows = await db('orders')
     .join('parcels', 'parcels.order_id', 'orders.id')
     .where('orders.status', 'packed')
     .where('parcels.status', 'labelled')
+    .whereNotExists((sub) =>
+      sub
+        .select(db.raw('1'))
+        .from('manifest_parcels')
+        .join('manifests', 'manifests.id', 'manifest_parcels.manifest_id')
+        .whereRaw('manifest_parcels.parcel_id = parcels.id')
+        .whereNot('manifests.status', 'open')
+        .where((r) => r.whereNull('manifest_parcels.received').orWhere('manifest_parcels.received', true)),
+    )
     .groupBy('parcels.carrier_id')
     .select('parcels.carrier_id')
     .count({ c: '*' });

@@ -21,7 +21,7 @@ const Floor = z
         cutoffAt: z.string().nullable().openapi({ description: "HH:MM hub time, from the carrier's active wave rules: the next one today, or the last once all have passed" }),
         minutesToCutoff: z.number().nullable().openapi({ description: 'negative once the cut-off has passed' }),
         toPack: z.number().openapi({ description: 'orders allocated, in a wave or picked (for a carrier: in a wave released for it)' }),
-        toShip: z.number().openapi({ description: 'labelled parcels of orders not shipped yet' }),
+        toShip: z.number().openapi({ description: 'labelled parcels of packed orders not yet on a closed manifest' }),
         waiting: z.number().openapi({ description: 'toPack + toShip' }),
         packedToday: z.number().openapi({ description: 'parcels labelled today' }),
         atRisk: z.boolean().openapi({ description: 'the cut-off is less than 60 minutes away and work is waiting' }),

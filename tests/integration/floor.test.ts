@@ -184,6 +184,12 @@ test('the floor snapshot counts a real floor exactly; failed prints and jobs can
   const later = await ok(h.http.get('/api/v1/floor').set(admin));
   expect(later.failedPrints).toEqual({ total: 0, items: [] });
   expect(later.failedJobs).toEqual({ total: 0, items: [] });
+
+  // on an open manifest the parcel still has to go; on a closed one it only waits for the carrier
+  const scanned = await ok(h.http.post('/api/v1/dock/scan').set(bearer(packC)).send({ waybillNo: packed.waybillNo }));
+  expect((await ok(h.http.get('/api/v1/floor').set(admin))).carriers[0]).toMatchObject({ carrierCode: code, toShip: 1 });
+  await ok(h.http.post(`/api/v1/manifests/${scanned.manifestId}/close`).set(bearer(packC)));
+  expect((await ok(h.http.get('/api/v1/floor').set(admin))).carriers[0]).toMatchObject({ carrierCode: code, toShip: 0 });
 });
 
 test('only supervisors and admins see the floor', async () => {
