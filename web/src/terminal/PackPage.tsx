@@ -198,7 +198,8 @@ export function PackPage() {
 
   const lookup = (q: { code: string; slot?: number; barcode?: string }, fallback?: string) =>
     run(async () => {
-      const show = (r: Awaited<ReturnType<typeof packLookup>>) => {
+      // firstScan: the item that opened the order counts as its first scan; not so for an order number
+      const show = (r: Awaited<ReturnType<typeof packLookup>>, firstScan: string | null = q.barcode ?? null) => {
         if (r.kind === 'tote') {
           setTote(r.tote);
           setOrder(null);
@@ -208,7 +209,7 @@ export function PackPage() {
           return;
         }
         if (tote && (r.order.waveId !== tote.waveId || r.order.batchNo !== tote.batchNo)) setTote(null);
-        openOrder(r.order, q.barcode);
+        openOrder(r.order, firstScan ?? undefined);
       };
       try {
         show(await packLookup({ ...q, stationId: station?.id }));
@@ -216,7 +217,7 @@ export function PackPage() {
         if (fallback && e instanceof ApiError && e.code === 'NOTHING_TO_PACK') {
           // not an item of this tote: perhaps another tote or an order number
           try {
-            return show(await packLookup({ code: fallback, stationId: station?.id }));
+            return show(await packLookup({ code: fallback, stationId: station?.id }), null);
           } catch (e2) {
             if (!(e2 instanceof ApiError && e2.code === 'NOT_FOUND')) return failWith(e2);
           }
