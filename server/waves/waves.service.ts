@@ -11,6 +11,8 @@ import { audit } from '../audit';
 import { actorOf } from '../orders/orders.model';
 import { deriveLayout, planWave, pickAt, Layout, Point, RoutePick } from './routing';
 import { replenishAfterWave } from '../allocation/replenish';
+import { candidatesFor } from '../carriers/select.service';
+import { chooseCarrier, type CarrierCandidate, type Temperature } from '../carriers/selection';
 
 /**
  * Waves: allocated orders of one temperature class released to the floor together. Single-unit
@@ -55,6 +57,25 @@ async function makeTote(trx: Trx, waveId: number, batchNo: number, zoneId: numbe
   return Number(id);
 }
 
+/** The carrier the rules would choose for each order now (memoised; candidates loaded once per owner). */
+async function carrierPlanner(trx: Tx, orders: any[], classOf: Map<number, string>, gramsOf: Map<number, number>) {
+  const byId = new Map(orders.map((o: any) => [Number(o.id), o]));
+  const candidates = new Map<number, CarrierCandidate[]>();
+  const memo = new Map<number, string | null>();
+  return async (id: number): Promise<string | null> => {
+    if (memo.has(id)) return memo.get(id)!;
+    const o = byId.get(id);
+    const owner = Number(o.owner_id);
+    if (!candidates.has(owner)) candidates.set(owner, await candidatesFor(trx, owner));
+    const coldest = classOf.get(id) ?? 'ambient';
+    const temperature = (coldest === 'ambient' && Number(o.cold_chain) ? 'chilled' : coldest) as Temperature;
+    const choice = chooseCarrier(candidates.get(owner)!, { province: o.province ?? null, city: o.city ?? null, weightG: Math.max(gramsOf.get(id) ?? 0, 1), temperature });
+    const code = choice.carrier?.code ?? null;
+    memo.set(id, code);
+    return code;
+  };
+}
+
 export async function createWave(ctx: AppContext, caller: Caller, input: WaveInput) {
   return inTransaction(ctx.db, async (trx) => {
     const owner = visibleOwnerId(caller.principal);
@@ -63,7 +84,7 @@ export async function createWave(ctx: AppContext, caller: Caller, input: WaveInp
     if (owner !== null) q.where('owner_id', owner);
     if (input.orderIds) q.whereIn('id', input.orderIds);
     else q.where('status', 'allocated').whereNull('wave_id').limit(5000);
-    const found = await q.select('id', 'external_id', 'status', 'owner_id', 'wave_id', 'version');
+    const found = await q.select('id', 'external_id', 'status', 'owner_id', 'wave_id', 'version', 'province', 'city', 'cold_chain');
     if (input.orderIds) {
       const missing = input.orderIds.filter((id) => !found.some((o: any) => Number(o.id) === id));
       if (missing.length) throw new NotFound(`order ${missing.join(', ')}`);
@@ -78,39 +99,62 @@ export async function createWave(ctx: AppContext, caller: Caller, input: WaveInp
     for (let i = 0; i < ids.length; i += 500) {
       allocs.push(
         ...(await trx('allocations').join('skus', 'skus.id', 'allocations.sku_id').whereIn('allocations.order_id', ids.slice(i, i + 500)).where('allocations.status', 'open')
-          .select('allocations.*', 'skus.temperature')),
+          .select('allocations.*', 'skus.temperature', 'skus.weight_g')),
       );
     }
     // an order's class is its coldest SKU's: a frozen line makes a frozen pick
     const classOf = new Map<number, string>();
     const unitsOf = new Map<number, number>();
+    const gramsOf = new Map<number, number>();
     for (const a of allocs) {
       const id = Number(a.order_id);
       const cur = classOf.get(id) ?? 'ambient';
       classOf.set(id, COLD_ORDER.indexOf(a.temperature) > COLD_ORDER.indexOf(cur) ? a.temperature : cur);
       unitsOf.set(id, (unitsOf.get(id) ?? 0) + a.qty);
+      gramsOf.set(id, (gramsOf.get(id) ?? 0) + a.qty * Number(a.weight_g ?? 0));
     }
+    const carrierOf = await carrierPlanner(trx, found, classOf, gramsOf);
     const temperature = input.temperature ?? classOf.get(ids[0]) ?? 'ambient';
     if (input.orderIds) {
       const other = ids.filter((id) => (classOf.get(id) ?? 'ambient') !== temperature);
       if (other.length) throw new BusinessRule('MIXED_TEMPERATURE', `A wave is one temperature class (${temperature}); orders ${other.join(', ')} are not`);
     }
+    // A wave is one carrier's too: named, or the carrier the rules would choose for its first
+    // order. Orders are grouped by the carrier the rules choose for them now (destination,
+    // estimated weight, temperature, owner preference); the carrier is chosen again at pack with
+    // the weighed parcel.
+    const eligible = ids.filter((id) => (classOf.get(id) ?? 'ambient') === temperature && unitsOf.get(id));
+    const carrierCode = input.carrierCode ?? (input.orderIds ? null : eligible.length ? await carrierOf(eligible[0]) : null);
+    if (input.orderIds && input.carrierCode) {
+      const other: Array<{ id: number; code: string | null }> = [];
+      for (const id of ids) {
+        const code = await carrierOf(id);
+        if (code !== input.carrierCode) other.push({ id, code });
+      }
+      if (other.length) {
+        throw new BusinessRule(
+          'MIXED_CARRIER',
+          `A wave for ${input.carrierCode} takes only orders the rules give to ${input.carrierCode}; not: ${other.map((o) => `${o.id} (${o.code ?? 'no carrier'})`).join(', ')}`,
+          other.map((o) => ({ field: 'orderIds', code: 'other_carrier', message: `order ${o.id} goes to ${o.code ?? 'no carrier'}` })),
+        );
+      }
+    }
     const maxOrders = input.maxOrders ?? (input.orderIds ? input.orderIds.length : DEFAULT_MAX_ORDERS);
     const maxUnits = input.maxUnits ?? DEFAULT_MAX_UNITS;
     const chosen: number[] = [];
     let units = 0;
-    for (const id of ids) {
-      if ((classOf.get(id) ?? 'ambient') !== temperature || !unitsOf.get(id)) continue;
+    for (const id of eligible) {
+      if (!input.orderIds && (await carrierOf(id)) !== carrierCode) continue;
       if (chosen.length >= maxOrders || units + unitsOf.get(id)! > maxUnits) break;
       chosen.push(id);
       units += unitsOf.get(id)!;
     }
-    if (!chosen.length) throw new BusinessRule('NO_ORDERS', `No allocated ${temperature} orders are waiting for a wave`);
+    if (!chosen.length) throw new BusinessRule('NO_ORDERS', `No allocated ${temperature} orders${input.carrierCode ? ` for ${input.carrierCode}` : ''} are waiting for a wave`);
 
     const { layout, depot, slots, zoneId } = await layoutOf(trx);
     const now = nowDb();
     const actor = actorOf(caller.principal);
-    const [waveId] = await trx('waves').insert({ status: 'released', temperature, carrier_code: input.carrierCode ?? null, order_count: chosen.length, unit_count: units, route_cm: 0, created_by: actor, created_at: now, updated_at: now });
+    const [waveId] = await trx('waves').insert({ status: 'released', temperature, carrier_code: input.carrierCode ?? carrierCode, order_count: chosen.length, unit_count: units, route_cm: 0, created_by: actor, created_at: now, updated_at: now });
     const chosenSet = new Set(chosen);
     const byOrder = new Map<number, any[]>();
     for (const a of allocs) if (chosenSet.has(Number(a.order_id))) byOrder.set(Number(a.order_id), [...(byOrder.get(Number(a.order_id)) ?? []), a]);
