@@ -60,10 +60,20 @@ export async function platformRequest(call: HttpCall, what: string): Promise<Htt
     throw new PlatformError('rate_limited', `${what}: rate limited by the platform`, { status: 429, retryAfterMs: retryAfterMs(res.headers.get('retry-after'), 2000) });
   }
   if (res.status === 401 || res.status === 403) {
-    throw new PlatformError('auth', `${what}: the platform refused the credentials (HTTP ${res.status})`, { status: res.status });
+    // the platform's own words ("Invalid API key or access token", "Consumer key is invalid.") tell
+    // the supervisor which credential to renew
+    const said = platformWords(json, text);
+    throw new PlatformError('auth', `${what}: the platform refused the credentials (HTTP ${res.status}${said ? `: ${said}` : ''})`, { status: res.status });
   }
   if (res.status >= 500) throw new PlatformError('unavailable', `${what}: the platform answered HTTP ${res.status}`, { status: res.status });
   return { status: res.status, headers: res.headers, text, json };
+}
+
+/** A short message out of an error body: Shopify's `errors`, WordPress's `message`, or the text. */
+function platformWords(json: any, text: string): string {
+  const e = json?.errors ?? json?.message ?? json?.error;
+  const said = typeof e === 'string' ? e : Array.isArray(e) ? e.map(String).join('; ') : /^\s*</.test(text) ? '' : text;
+  return said.replace(/<[^>]*>/g, '').trim().slice(0, 200);
 }
 
 /** Joins a store's base URL and a path without doubling or dropping slashes. */

@@ -4,6 +4,7 @@ import { wooCommerceAdapter } from './woocommerce';
 import { taobaoAdapter } from './taobao';
 
 export * from './types';
+export { platformCarrierCode, type OurCarrier } from './carrier-codes';
 
 /** Every platform the hub can connect to, by the name used in `POST /api/v1/stores`. */
 export const PLATFORMS: Record<PlatformName, PlatformAdapter> = {

@@ -13,6 +13,7 @@
 import crypto from 'node:crypto';
 import { toFen } from './money';
 import { header, joinUrl, platformRequest, type HttpAnswer } from './http';
+import { platformCarrierCode } from './carrier-codes';
 import {
   PlatformError,
   WebhookRejected,
@@ -23,6 +24,7 @@ import {
   type PlatformOrderLine,
   type PlatformReceiver,
   type ShipmentWriteBack,
+  type ShipmentWriteBackResult,
   type WebhookResult,
 } from './types';
 
@@ -212,13 +214,35 @@ function isoSeconds(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
 
-async function writeBackShipment(conn: PlatformConnection, s: ShipmentWriteBack): Promise<void> {
+/**
+ * Whether the order (or the named lines) is already shipped in Shopify, and with what: after a
+ * fulfillment request finds nothing left to fulfil. Cancelled is not shipped.
+ */
+async function alreadyFulfilled(conn: PlatformConnection, s: ShipmentWriteBack, what: string): Promise<string | null> {
+  const done = okJson(await call(conn, 'GET', `orders/${s.externalId}/fulfillments.json`, what), what).fulfillments;
+  const list: Json[] = Array.isArray(done) ? done.filter((f: Json) => f.status !== 'cancelled' && f.status !== 'error' && f.status !== 'failure') : [];
+  const numbers = (f: Json) => [f.tracking_number, ...(Array.isArray(f.tracking_numbers) ? f.tracking_numbers : [])].filter(Boolean).map(String);
+  if (list.some((f) => numbers(f).includes(s.trackingNo))) return `fulfilled with ${s.trackingNo} already (an earlier write-back)`;
+  const order = okJson(await call(conn, 'GET', `orders/${s.externalId}.json`, what, { query: { fields: 'id,cancelled_at,fulfillment_status' } }), what).order ?? {};
+  if (order.cancelled_at) return null;
+  const wanted = s.externalLineIds ? new Set(s.externalLineIds) : null;
+  const covering = list.filter((f) => !wanted || (Array.isArray(f.line_items) && f.line_items.some((li: Json) => wanted.has(String(li.id)))));
+  if (!covering.length) return null;
+  const others = [...new Set(covering.flatMap(numbers))];
+  return `already fulfilled in Shopify${others.length ? ` with ${others.join(', ')}` : ' without a tracking number'} (fulfillment_status ${text(order.fulfillment_status) || 'unknown'})`;
+}
+
+/**
+ * Fulfils through fulfillment orders (FulfillmentOrder + POST fulfillments.json with
+ * line_items_by_fulfillment_order and tracking_info, Admin REST since 2023-01). One call per
+ * parcel: a split order gets one fulfillment per waybill, each with its own lines.
+ */
+async function writeBackShipment(conn: PlatformConnection, s: ShipmentWriteBack): Promise<ShipmentWriteBackResult> {
   const what = `Shopify fulfillment of order ${s.externalId}`;
   const fos = okJson(await call(conn, 'GET', `orders/${s.externalId}/fulfillment_orders.json`, what), what).fulfillment_orders;
   if (!Array.isArray(fos)) throw new PlatformError('bad_response', `${what}: no "fulfillment_orders" in the answer`);
 
-  // Since 2023-01 a fulfillment is made of fulfillment-order line items (FulfillmentOrder resource);
-  // leaving `fulfillment_order_line_items` out fulfils all that remains of that fulfillment order.
+  // Leaving `fulfillment_order_line_items` out fulfils all that remains of that fulfillment order.
   const wanted = s.externalLineIds ? new Set(s.externalLineIds) : null;
   const byFulfillmentOrder: Json[] = [];
   for (const fo of fos as Json[]) {
@@ -233,25 +257,31 @@ async function writeBackShipment(conn: PlatformConnection, s: ShipmentWriteBack)
   }
 
   if (byFulfillmentOrder.length === 0) {
-    // Nothing left to fulfil: either our own earlier write-back landed (its answer was lost), or
-    // the order was fulfilled some other way.
-    const done = okJson(await call(conn, 'GET', `orders/${s.externalId}/fulfillments.json`, what), what).fulfillments;
-    const ours = Array.isArray(done) && done.some((f: Json) => f.tracking_number === s.trackingNo || (Array.isArray(f.tracking_numbers) && f.tracking_numbers.includes(s.trackingNo)));
-    if (ours) return;
+    // Nothing left to fulfil (the fulfillment orders are closed): our own earlier write-back landed
+    // and its answer was lost, or the seller fulfilled it in Shopify: both are shipped. Cancelled is not.
+    const already = await alreadyFulfilled(conn, s, what);
+    if (already) return { outcome: 'already_shipped', detail: already };
     const statuses = (fos as Json[]).map((fo) => text(fo.status)).join(', ') || 'none';
-    throw new PlatformError('rejected', `${what}: nothing left to fulfil (fulfillment orders: ${statuses}); it was fulfilled or cancelled in Shopify`);
+    throw new PlatformError('rejected', `${what}: nothing left to fulfil (fulfillment orders: ${statuses}) and no fulfillment in Shopify; the order was cancelled or closed there`);
   }
 
   const answer = await call(conn, 'POST', 'fulfillments.json', what, {
     body: {
       fulfillment: {
         line_items_by_fulfillment_order: byFulfillmentOrder,
-        tracking_info: { number: s.trackingNo, company: s.carrierName },
+        tracking_info: { number: s.trackingNo, company: platformCarrierCode('shopify', { code: s.carrierCode, name: s.carrierName, adapter: s.carrierAdapter ?? '' }) },
         notify_customer: true,
       },
     },
   });
+  if (answer.status === 422) {
+    // Fulfilled between our read and our request (a lagging read, another app, a person): Shopify
+    // answers "Fulfillment order <id> has an unfulfillable status= closed." Look at what is there.
+    const already = await alreadyFulfilled(conn, s, what);
+    if (already) return { outcome: 'already_shipped', detail: already };
+  }
   okJson(answer, what);
+  return { outcome: 'shipped' };
 }
 
 export const shopifyAdapter: PlatformAdapter = {

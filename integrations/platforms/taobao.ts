@@ -30,7 +30,10 @@ import {
   type PlatformOrder,
   type PlatformOrderLine,
   type PullWindow,
+  type ShipmentWriteBack,
+  type ShipmentWriteBackResult,
 } from './types';
+import { platformCarrierCode } from './carrier-codes';
 
 export type TopSignMethod = 'md5' | 'hmac' | 'hmac-sha256';
 const SIGN_METHODS: readonly string[] = ['md5', 'hmac', 'hmac-sha256'];
@@ -281,6 +284,24 @@ export function readTrade(t: any): Read {
   };
 }
 
+/** Trade and line states after the seller's consignment (TOP trade status list). */
+const CONSIGNED = new Set(['WAIT_BUYER_CONFIRM_GOODS', 'SELLER_CONSIGNED_PART', 'TRADE_BUYER_SIGNED', 'TRADE_FINISHED']);
+
+/** Why the trade (or the shipment's lines) counts as shipped on Taobao already; null when it does not. */
+async function consignedAlready(conn: PlatformConnection, s: ShipmentWriteBack): Promise<string | null> {
+  const res = await call(conn, 'taobao.trade.fullinfo.get', { fields: 'tid,status,orders', tid: s.externalId }, `taobao: trade ${s.externalId}`);
+  const t = res.trade;
+  const status = text(t?.status);
+  if (!status || CLOSED.has(status)) return null;
+  const lines = listOf(t.orders, 'order') ?? [];
+  if (s.externalLineIds) {
+    const named = lines.filter((o: any) => s.externalLineIds!.includes(digits(o?.oid_str) ?? digits(o?.oid) ?? ''));
+    if (named.length && named.every((o: any) => CONSIGNED.has(o.status) && o.status !== 'SELLER_CONSIGNED_PART')) return `lines ${s.externalLineIds.join(',')} already consigned on Taobao (${named.map((o: any) => o.status).join(', ')})`;
+    return null;
+  }
+  return status !== 'SELLER_CONSIGNED_PART' && CONSIGNED.has(status) ? `trade already consigned on Taobao (${status})` : null;
+}
+
 /** First whole second at or after `d` (TOP times have whole seconds). */
 function ceilSecond(d: Date): Date {
   return new Date(Math.ceil(d.getTime() / 1000) * 1000);
@@ -395,21 +416,41 @@ export const taobaoAdapter: PlatformAdapter = {
     return { kind: 'fetch', deliveryId, topic, externalIds: [tid] };
   },
 
-  async writeBackShipment(conn, shipment) {
+  /**
+   * taobao.logistics.offline.send (自己联系物流发货): tid, out_sid (the waybill), company_code (TOP's
+   * logistics company code). A parcel with part of the trade's lines goes with is_split=1 and
+   * their oids, comma-separated, in sub_tid: so every parcel of a split order is sent with its
+   * own waybill.
+   *
+   * A trade already consigned is refused (the router answers an isv.logistics-offline-service-error
+   * whose sub_msg says 已经发货或者已关闭, "already shipped or closed"). Shipped and closed differ for
+   * us, and the exact sub code is not what we rely on: after any business refusal the trade is read
+   * (taobao.trade.fullinfo.get) and a trade, or the named lines, past WAIT_SELLER_SEND_GOODS and
+   * not closed counts as already shipped.
+   */
+  async writeBackShipment(conn, shipment): Promise<ShipmentWriteBackResult> {
     const params: Record<string, string> = {
       tid: shipment.externalId,
       out_sid: shipment.trackingNo,
-      company_code: shipment.carrierCode,
+      company_code: platformCarrierCode('taobao', { code: shipment.carrierCode, name: shipment.carrierName, adapter: shipment.carrierAdapter ?? '' }),
     };
     if (shipment.externalLineIds) {
       if (shipment.externalLineIds.length === 0) throw new PlatformError('rejected', `taobao: parcel of trade ${shipment.externalId} names no lines`);
-      // A parcel with part of the lines: is_split=1 and the oids, comma-separated, in sub_tid.
       params.is_split = '1';
       params.sub_tid = shipment.externalLineIds.join(',');
     }
     const what = `taobao: shipment of trade ${shipment.externalId} (${shipment.carrierName} ${shipment.trackingNo})`;
-    const res = await call(conn, 'taobao.logistics.offline.send', params, what);
+    let res: any;
+    try {
+      res = await call(conn, 'taobao.logistics.offline.send', params, what);
+    } catch (err) {
+      if (!(err instanceof PlatformError) || err.kind !== 'rejected') throw err;
+      const already = await consignedAlready(conn, shipment).catch(() => null);
+      if (already) return { outcome: 'already_shipped', detail: `${already} (TOP: ${err.message.slice(what.length + 2)})` };
+      throw err;
+    }
     const ok = res.shipping?.is_success;
     if (ok !== true && ok !== 'true') throw new PlatformError('rejected', `${what}: TOP did not confirm the shipment`);
+    return { outcome: 'shipped' };
   },
 };

@@ -117,12 +117,22 @@ export type WebhookResult =
 
 export interface ShipmentWriteBack {
   externalId: string;
+  /** our carrier's code and name (the adapter turns them into the platform's code, see carrier-codes.ts) */
   carrierCode: string;
   carrierName: string;
+  /** our carrier's adapter (sf, zto, kuaidi100, local): a second hint for the platform's code */
+  carrierAdapter?: string;
   trackingNo: string;
   /** the platform line ids in this parcel; null = the whole order */
   externalLineIds: string[] | null;
 }
+
+/**
+ * What a write-back achieved. `already_shipped`: the platform had the order (or these lines)
+ * shipped before this call, by an earlier write-back whose answer was lost or by the seller by hand;
+ * for the warehouse that is success, and `detail` says what the platform holds.
+ */
+export type ShipmentWriteBackResult = { outcome: 'shipped' } | { outcome: 'already_shipped'; detail: string };
 
 export type PlatformErrorKind =
   /** 429 or the platform's own throttling error: retry after `retryAfterMs` */
@@ -180,6 +190,9 @@ export interface PlatformAdapter {
   fetchOrders(conn: PlatformConnection, externalIds: string[]): Promise<{ orders: PlatformOrder[]; malformed: MalformedOrder[] }>;
   /** Verifies the signature the platform's way, then parses. Throws WebhookRejected. */
   parseWebhook(conn: PlatformConnection, req: WebhookRequest): WebhookResult;
-  /** Tells the platform the order (or the listed lines) shipped with this carrier and tracking number. */
-  writeBackShipment(conn: PlatformConnection, shipment: ShipmentWriteBack): Promise<void>;
+  /**
+   * Tells the platform the order (or the listed lines) shipped with this carrier and tracking number.
+   * Idempotent: a repeat, or an order already shipped on the platform, resolves `already_shipped`.
+   */
+  writeBackShipment(conn: PlatformConnection, shipment: ShipmentWriteBack): Promise<ShipmentWriteBackResult>;
 }

@@ -8,12 +8,13 @@
  * - Paging: `page` / `per_page` (at most 100) with the totals in `X-WP-Total` / `X-WP-TotalPages`.
  * - Errors: `{"code": "...", "message": "...", "data": {"status": 4xx}}`.
  * - Webhooks: base64 HMAC-SHA256 of the raw body with the webhook's secret in `X-WC-Webhook-Signature`.
- * - Write-back: the Shipment Tracking extension's `wc-shipment-tracking/v3` endpoint, then the
- *   order set to `completed` (which is what sends the buyer the tracking number by mail).
+ * - Write-back: the Shipment Tracking extension's `wc-shipment-tracking/v3` endpoint (or, without
+ *   the extension, a customer order note), then the order set to `completed`.
  */
 import crypto from 'node:crypto';
 import { toFen } from './money';
 import { header, joinUrl, platformRequest, type HttpAnswer } from './http';
+import { platformCarrierCode } from './carrier-codes';
 import {
   PlatformError,
   WebhookRejected,
@@ -24,6 +25,7 @@ import {
   type PlatformOrderLine,
   type PlatformReceiver,
   type ShipmentWriteBack,
+  type ShipmentWriteBackResult,
   type WebhookResult,
 } from './types';
 
@@ -206,17 +208,25 @@ function gmtParam(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().slice(0, 19);
 }
 
-async function writeBackShipment(conn: PlatformConnection, s: ShipmentWriteBack): Promise<void> {
-  const what = `WooCommerce shipment of order ${s.externalId}`;
-  const trackings = `/wp-json/wc-shipment-tracking/v3/orders/${encodeURIComponent(s.externalId)}/shipment-trackings`;
-  // A retry after a lost answer must not add the tracking number twice.
-  const existing = okJson(await call(conn, 'GET', trackings, what), what);
-  const already = Array.isArray(existing) && existing.some((t: Json) => text(t.tracking_number) === s.trackingNo);
-  if (!already) {
+/**
+ * Puts the tracking number on the order. With the Shipment Tracking extension (its
+ * `wc-shipment-tracking/v3` route; it mails the buyer a tracking link) a tracking item; without it
+ * (WordPress answers `rest_no_route`) a customer order note through core's
+ * `POST /wp-json/wc/v3/orders/<id>/notes` with `customer_note: true`, which WooCommerce mails to
+ * the buyer. Either is looked for first, so a retry after a lost answer adds nothing twice.
+ * Returns whether it was there already.
+ */
+async function addTracking(conn: PlatformConnection, s: ShipmentWriteBack, carrier: string, what: string): Promise<boolean> {
+  const id = encodeURIComponent(s.externalId);
+  const trackings = `/wp-json/wc-shipment-tracking/v3/orders/${id}/shipment-trackings`;
+  const listed = await call(conn, 'GET', trackings, what);
+  if (!(listed.status === 404 && listed.json?.code === 'rest_no_route')) {
+    const existing = okJson(listed, what);
+    if (Array.isArray(existing) && existing.some((t: Json) => text(t.tracking_number) === s.trackingNo)) return true;
     okJson(
       await call(conn, 'POST', trackings, what, {
         body: {
-          tracking_provider: s.carrierName,
+          tracking_provider: carrier,
           tracking_number: s.trackingNo,
           // YYYY-MM-DD, read by the extension in the site's timezone: the warehouse's (China) date.
           date_shipped: new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10),
@@ -224,11 +234,33 @@ async function writeBackShipment(conn: PlatformConnection, s: ShipmentWriteBack)
       }),
       what,
     );
+    return false;
   }
-  // WooCommerce has no partly shipped status: only a whole order becomes completed.
-  if (s.externalLineIds === null) {
-    okJson(await call(conn, 'PUT', `/wp-json/wc/v3/orders/${encodeURIComponent(s.externalId)}`, what, { body: { status: 'completed' } }), what);
-  }
+  const notes = `/wp-json/wc/v3/orders/${id}/notes`;
+  const existing = okJson(await call(conn, 'GET', notes, what), what);
+  if (Array.isArray(existing) && existing.some((n: Json) => typeof n.note === 'string' && n.note.includes(s.trackingNo))) return true;
+  okJson(await call(conn, 'POST', notes, what, { body: { note: `已发货：${carrier} 运单号 ${s.trackingNo} / Shipped with ${carrier}, tracking number ${s.trackingNo}`, customer_note: true } }), what);
+  return false;
+}
+
+/**
+ * The tracking number on the order (above), then the order set to `completed` with
+ * `PUT /wp-json/wc/v3/orders/<id>`. An order already completed counts as shipped (the tracking
+ * number is still added when missing, for the buyer); a cancelled, refunded or trashed one is refused.
+ * WooCommerce has no partly shipped status: each parcel of a split order adds its own tracking
+ * number, and only a whole-order write-back (the last parcel) completes the order.
+ */
+async function writeBackShipment(conn: PlatformConnection, s: ShipmentWriteBack): Promise<ShipmentWriteBackResult> {
+  const what = `WooCommerce shipment of order ${s.externalId}`;
+  const orderPath = `/wp-json/wc/v3/orders/${encodeURIComponent(s.externalId)}`;
+  const order = okJson(await call(conn, 'GET', orderPath, what), what);
+  const status = text(order?.status);
+  if (CANCELLED.has(status) || status === 'failed') throw new PlatformError('rejected', `${what}: the order is ${status} in WooCommerce`, { platformCode: `status:${status}` });
+  const carrier = platformCarrierCode('woocommerce', { code: s.carrierCode, name: s.carrierName, adapter: s.carrierAdapter ?? '' });
+  const already = await addTracking(conn, s, carrier, what);
+  if (status === 'completed') return { outcome: 'already_shipped', detail: `order already completed in WooCommerce${already ? ` with ${s.trackingNo}` : ''}` };
+  if (s.externalLineIds === null) okJson(await call(conn, 'PUT', orderPath, what, { body: { status: 'completed' } }), what);
+  return already && s.externalLineIds !== null ? { outcome: 'already_shipped', detail: `tracking number ${s.trackingNo} already on the order` } : { outcome: 'shipped' };
 }
 
 export const wooCommerceAdapter: PlatformAdapter = {

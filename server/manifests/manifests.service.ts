@@ -1,13 +1,14 @@
 import type { AppContext } from '../context';
 import type { Tx } from '../db/knex';
 import type { Caller } from '../auth/principal';
-import { inTransaction } from '../db/transaction';
+import { inTransaction, type Trx } from '../db/transaction';
 import { nowDb, toIso } from '../db/time';
 import { paginate, type PageParams } from '../db/cursor';
 import { BusinessRule, Conflict, NotFound } from '../http/errors';
 import { visibleCarrierId } from '../auth/scope';
 import { audit } from '../audit';
 import { actorOf } from '../orders/orders.model';
+import { queueWriteBacks } from '../stores/writeback';
 
 /**
  * Manifests: the list of parcels one carrier takes from one warehouse. Open → parcels are added by
@@ -65,6 +66,12 @@ async function present(db: Tx, row: any, withParcels = true) {
   const warehouse = await db('warehouses').where({ id: row.warehouse_id }).first('code', 'name');
   const parcels = withParcels ? await manifestParcels(db, Number(row.id)) : null;
   const live = parcels ?? [];
+  // an open manifest's totals are live; in a list they come from one aggregate read
+  let counted: { n: number; w: number } | null = null;
+  if (!parcels && row.parcel_count == null) {
+    const [agg] = await db('manifest_parcels').where({ manifest_id: row.id }).select(db.raw('count(*) as n'), db.raw('sum(weight_g) as w'));
+    counted = { n: Number(agg?.n ?? 0), w: Number(agg?.w ?? 0) };
+  }
   return {
     id: Number(row.id),
     manifestNo: row.manifest_no as string,
@@ -74,8 +81,8 @@ async function present(db: Tx, row: any, withParcels = true) {
     carrierCode: (carrier?.code as string) ?? null,
     carrierName: (carrier?.name as string) ?? null,
     status: row.status as (typeof MANIFEST_STATUSES)[number],
-    parcelCount: row.parcel_count != null ? Number(row.parcel_count) : live.length,
-    totalWeightG: row.total_weight_g != null ? Number(row.total_weight_g) : live.reduce((s, p) => s + p.weightG, 0),
+    parcelCount: row.parcel_count != null ? Number(row.parcel_count) : (counted?.n ?? live.length),
+    totalWeightG: row.total_weight_g != null ? Number(row.total_weight_g) : (counted?.w ?? live.reduce((s, p) => s + p.weightG, 0)),
     createdBy: row.created_by as string,
     createdAt: toIso(row.created_at),
     closedBy: (row.closed_by as string) ?? null,
@@ -284,14 +291,18 @@ export async function closeManifest(ctx: AppContext, caller: Caller, id: number)
   });
 }
 
-async function ship(trx: Tx, orderIds: number[], actor: string, message: string) {
+/** The orders become shipped; in the same transaction each store order's write-back is queued. */
+async function ship(ctx: AppContext, trx: Trx, orderIds: number[], actor: string, message: string) {
   const now = nowDb();
+  const shipped: number[] = [];
   for (const orderId of orderIds) {
     const o = await trx('orders').where({ id: orderId }).forUpdate().first('status', 'version');
     if (o?.status !== 'packed') continue;
     await trx('orders').where({ id: orderId }).update({ status: 'shipped', shipped_at: now, version: Number(o.version) + 1, updated_at: now });
     await trx('order_events').insert({ order_id: orderId, event: 'shipped', from_status: 'packed', to_status: 'shipped', actor, message, created_at: now });
+    shipped.push(orderId);
   }
+  await queueWriteBacks(ctx, trx, shipped);
 }
 
 /**
@@ -333,7 +344,7 @@ export async function handOver(ctx: AppContext, caller: Caller, id: number, inpu
       handed_over_at: now,
       updated_at: now,
     });
-    await ship(trx, received.map((p: any) => Number(p.order_id)), actor, `handed over on ${m.manifest_no} to ${input.receivedBy}`);
+    await ship(ctx, trx, received.map((p: any) => Number(p.order_id)), actor, `handed over on ${m.manifest_no} to ${input.receivedBy}`);
     await audit(trx, caller, { action: 'handover', entity: 'manifest', entityId: Number(m.id), details: { receivedBy: input.receivedBy, countedCount: input.countedCount, missing } });
     return present(trx, await trx('manifests').where({ id: m.id }).first());
   });
@@ -356,7 +367,7 @@ export async function resolveDispute(ctx: AppContext, caller: Caller, id: number
     const rows = missing.filter((p: any) => found.includes(p.waybill_no));
     if (rows.length) await trx('manifest_parcels').whereIn('id', rows.map((p: any) => p.id)).update({ received: true });
     await trx('manifests').where({ id: m.id }).update({ status: 'handed_over', resolution: input.resolution, resolved_by: actor, resolved_at: now, updated_at: now });
-    await ship(trx, rows.map((p: any) => Number(p.order_id)), actor, `found after hand-over of ${m.manifest_no}`);
+    await ship(ctx, trx, rows.map((p: any) => Number(p.order_id)), actor, `found after hand-over of ${m.manifest_no}`);
     await audit(trx, caller, { action: 'resolve', entity: 'manifest', entityId: Number(m.id), details: { resolution: input.resolution, found } });
     return present(trx, await trx('manifests').where({ id: m.id }).first());
   });

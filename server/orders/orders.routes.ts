@@ -5,7 +5,8 @@ import { defineRoute } from '../http/route';
 import { ValidationFailed } from '../http/errors';
 import { withUpload } from '../http/upload';
 import { Id, ListQuery, pageOf, z } from '../http/zod';
-import { cancelOrder, correctReceiver, createApiOrder, forceAllocate, getOrder, listOrders, setManualHold } from './orders.service';
+import { cancelOrder, correctReceiver, createApiOrder, forceAllocate, getOrder, listOrders, loadOrder, setManualHold } from './orders.service';
+import { retryWriteBack } from '../stores/writeback';
 import { importOrders } from './order-import.service';
 import { HOLD_REASONS, ORDER_STATUSES } from './orders.model';
 
@@ -61,6 +62,12 @@ const Order = z
     releasedAt: z.string().nullable().openapi({ description: 'when it became ready for allocation (paid, nothing to fix)' }),
     cancelledAt: z.string().nullable(),
     shippedAt: z.string().nullable(),
+    writebackStatus: z
+      .enum(['pending', 'done', 'failed', 'not_needed'])
+      .nullable()
+      .openapi({ description: 'whether the store platform was told the carrier and waybill: pending (queued or retrying), done, failed (see writebackError; a supervisor retries), not_needed (not a store order); null until shipped' }),
+    writebackError: z.string().nullable().openapi({ description: "the platform's reason when failed, or the outage being retried" }),
+    writtenBackAt: z.string().nullable(),
     createdAt: z.string().nullable(),
     updatedAt: z.string().nullable(),
     allocatedAt: z.string().nullable(),
@@ -224,6 +231,19 @@ export function orderRoutes(ctx: AppContext, registry: OpenAPIRegistry): Router 
       .strict(),
     response: { status: 200, description: 'The order', schema: Order },
     handler: async ({ params, body, caller }) => ({ body: await correctReceiver(ctx, caller, params.id, body) }),
+  });
+  defineRoute(r, registry, {
+    method: 'post',
+    path: '/api/v1/orders/:id/writeback',
+    summary: 'Retry a failed write-back of the carrier and waybill to the store platform (after fixing its cause, e.g. renewed credentials); 409 unless it failed',
+    tag: 'orders',
+    roles: ['admin', 'supervisor'],
+    params: byId,
+    response: { status: 202, description: 'The order, its write-back pending again', schema: Order },
+    handler: async ({ params, caller }) => {
+      await retryWriteBack(ctx, caller, params.id, (trx) => loadOrder(trx, caller, params.id, true));
+      return { status: 202, body: await getOrder(ctx, caller, params.id) };
+    },
   });
   return r;
 }

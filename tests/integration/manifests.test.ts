@@ -235,6 +235,8 @@ test('the dock scan sorts parcels by carrier onto each carrier\'s open manifest 
   expect([twice.status, twice.body.error.code]).toEqual([409, 'ALREADY_SCANNED']);
   const unknown = await dock('NOPE-123');
   expect([unknown.status, unknown.body.error.code]).toEqual([422, 'WAYBILL_NOT_OURS']);
+  const listed = (await h.http.get(`/api/v1/manifests?carrierId=${c1.id}&status=open`).set(bearer(hub.operator))).body.items;
+  expect(listed).toEqual([expect.objectContaining({ id: first.body.manifestId, parcelCount: 2, totalWeightG: 5400 })]);
   const m = (await h.http.get(`/api/v1/manifests/${first.body.manifestId}`).set(bearer(hub.operator))).body;
   expect(m.parcels.map((p: any) => p.waybillNo)).toEqual([a.waybillNo, a2.waybillNo]);
 });

@@ -1,4 +1,4 @@
-import type { FakeFaults } from './types';
+import type { FakeFaults, WriteBackFault } from './types';
 
 /** What every fake platform shares: the default receiver, id order, the order book, fault switches. */
 
@@ -71,4 +71,22 @@ export function faultSwitches(defaultRetryAfterSeconds: number) {
     duplicateAcrossPages: false,
   };
   return { pending, faults };
+}
+
+/** The write-back fault switch: each write-back request takes one fault while any are left. */
+export function writeBackSwitch() {
+  let fault: WriteBackFault | null = null;
+  let left = 0;
+  return {
+    set(f: WriteBackFault | null, n = Infinity) {
+      fault = f;
+      left = f ? n : 0;
+    },
+    take(): WriteBackFault | null {
+      if (!fault || left <= 0) return null;
+      const f = fault;
+      if (--left <= 0) fault = null;
+      return f;
+    },
+  };
 }

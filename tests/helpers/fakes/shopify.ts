@@ -13,7 +13,7 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FakeOrderSpec, FakePlatform, FakeShipment, FakeWebhook } from './types';
-import { DEFAULT_RECEIVER, floorSec, compareIds, money, numericId, OrderBook, faultSwitches } from './order-book';
+import { DEFAULT_RECEIVER, floorSec, compareIds, money, numericId, OrderBook, faultSwitches, writeBackSwitch } from './order-book';
 
 export interface FakeShopify extends FakePlatform {
   /**
@@ -81,6 +81,7 @@ export async function startFakeShopify(opts: FakeShopifyOptions = {}): Promise<F
   const requests: FakePlatform['requests'] = [];
   const shipments: FakeShipment[] = [];
   const { pending, faults } = faultSwitches(2);
+  const writeBack = writeBackSwitch();
   let nextId = 10_000_000_001;
   let baseUrl = '';
   /** the API version of the last request, echoed like Shopify does */
@@ -371,6 +372,15 @@ export async function startFakeShopify(opts: FakeShopifyOptions = {}): Promise<F
     return { status: 201, body: { fulfillment: fulfillmentJson(r, ful) } };
   }
 
+  /** The seller fulfils the whole order in the Shopify admin (no tracking number of ours). */
+  function fulfilByHand(r: Rec): void {
+    const qty = r.spec.lines.map((l, i) => l.qty - r.fulfilled[i]);
+    if (qty.every((q) => q <= 0)) return;
+    qty.forEach((q, i) => (r.fulfilled[i] += q));
+    r.fulfillments.push({ id: nextId++, trackingNo: `MANUAL${r.id}`, company: 'Other', qty, ms: Date.now() });
+    book.put({ ...r, updatedMs: Math.max(Date.now(), floorSec(r.updatedMs) + 1000) });
+  }
+
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake');
     const query = Object.fromEntries(url.searchParams);
@@ -391,6 +401,19 @@ export async function startFakeShopify(opts: FakeShopifyOptions = {}): Promise<F
 
     const path = route[2];
     const method = req.method ?? 'GET';
+    // the write-back calls: fulfillment orders, fulfillments, one order by id
+    const writeBackCall = /^orders\/\d+(\/(fulfillment_orders|fulfillments))?\.json$/.test(path) || (method === 'POST' && path === 'fulfillments.json');
+    const fault = writeBackCall ? writeBack.take() : null;
+    if (fault === 'token_expired') {
+      entry.authOk = false;
+      return send(401, { errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' });
+    }
+    if (fault === 'server_error') return send(500, { errors: 'Internal Server Error' });
+    if (fault === 'already_shipped') {
+      const id = /^orders\/(\d+)/.exec(path)?.[1];
+      const r = id ? book.byId.get(id) : undefined;
+      if (r) fulfilByHand(r);
+    }
     if (method === 'GET' && path === 'orders.json') {
       if (pending.hang > 0) {
         pending.hang--;
@@ -412,7 +435,7 @@ export async function startFakeShopify(opts: FakeShopifyOptions = {}): Promise<F
     if (method === 'GET' && m) {
       const r = book.byId.get(m[1]);
       if (!r) return send(404, { errors: 'Not Found' });
-      if (!m[2]) return send(200, { order: orderJson(r) });
+      if (!m[2]) return send(200, { order: pick(orderJson(r), url.searchParams.get('fields')) });
       if (m[2] === 'fulfillments') return send(200, { fulfillments: r.fulfillments.map((f) => fulfillmentJson(r, f)) });
       return send(200, { fulfillment_orders: [fulfillmentOrderJson(r, fake.staleFulfillmentOrders)] });
     }
@@ -447,6 +470,9 @@ export async function startFakeShopify(opts: FakeShopifyOptions = {}): Promise<F
     requests,
     shipments,
     staleFulfillmentOrders: false,
+    writeBackFault(fault, n) {
+      writeBack.set(fault, n);
+    },
     upsert(spec) {
       book.put(record(spec));
     },

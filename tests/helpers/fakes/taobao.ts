@@ -13,7 +13,7 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FakeOrderSpec, FakePlatform, FakeShipment, FakeWebhook } from './types';
-import { DEFAULT_RECEIVER, faultSwitches } from './order-book';
+import { DEFAULT_RECEIVER, faultSwitches, writeBackSwitch } from './order-book';
 
 export interface FakeTaobaoOptions {
   appKey?: string;
@@ -138,6 +138,7 @@ export async function startFakeTaobao(opts: FakeTaobaoOptions = {}): Promise<Fak
   const requests: FakePlatform['requests'] = [];
   const shipments: FakeShipment[] = [];
   const { pending, faults } = faultSwitches(1);
+  const writeBack = writeBackSwitch();
   let messageSeq = 0;
 
   const before = (a: Trade, b: Trade) => a.modified - b.modified || (a.tid < b.tid ? -1 : a.tid > b.tid ? 1 : 0);
@@ -322,8 +323,21 @@ export async function startFakeTaobao(opts: FakeTaobaoOptions = {}): Promise<Fak
           return send(200, soldIncrement(params));
         case 'taobao.trade.fullinfo.get':
           return send(200, fullinfo(params));
-        case 'taobao.logistics.offline.send':
+        case 'taobao.logistics.offline.send': {
+          const fault = writeBack.take();
+          // an expired or revoked seller authorisation: TOP's 27 Invalid session
+          if (fault === 'token_expired') return send(200, error(27, 'Invalid session', 'invalid-sessionkey', 'SessionKey非法或已过期，请卖家重新授权'));
+          if (fault === 'server_error') return send(500, '<html><body>500 Internal Server Error</body></html>', 'text/html');
+          if (fault === 'already_shipped') {
+            // the seller consigned it by hand in 千牛 before our call
+            const t = byTid.get(params.tid ?? '');
+            if (t && statusOf(t) === 'WAIT_SELLER_SEND_GOODS') {
+              for (const l of t.lines) l.consigned = true;
+              touch(t);
+            }
+          }
           return send(200, offlineSend(params));
+        }
         default:
           return send(200, error(22, 'Invalid method'));
       }
@@ -342,6 +356,9 @@ export async function startFakeTaobao(opts: FakeTaobaoOptions = {}): Promise<Fak
     faults,
     requests,
     shipments,
+    writeBackFault(fault, n) {
+      writeBack.set(fault, n);
+    },
     webhook(orderId, topic = 'taobao_trade_TradeChanged'): FakeWebhook {
       const t = byTid.get(orderId);
       const now = Math.floor(Date.now() / 1000);

@@ -51,6 +51,13 @@ export interface FakeFaults {
   duplicateAcrossPages: boolean;
 }
 
+/**
+ * How a fake answers write-back calls (fulfillment / logistics send / order update and tracking), as
+ * the real platform does: `token_expired` its credentials-refused answer, `already_shipped` the
+ * order shipped by the seller by hand on the platform just before the call, `server_error` HTTP 500.
+ */
+export type WriteBackFault = 'token_expired' | 'already_shipped' | 'server_error';
+
 export interface FakePlatform {
   readonly platform: PlatformName;
   /** the store's baseUrl */
@@ -64,6 +71,8 @@ export interface FakePlatform {
   /** every request received: method, path and query, with whether its authentication/signature verified */
   readonly requests: Array<{ method: string; path: string; query: Record<string, string>; authOk: boolean; status: number }>;
   readonly shipments: FakeShipment[];
+  /** the next `n` write-back requests (default: all until switched off with null) meet `fault` */
+  writeBackFault(fault: WriteBackFault | null, n?: number): void;
   /** a correctly signed webhook about this order, as the platform would send it now */
   webhook(orderId: string, topic?: string): FakeWebhook;
   close(): Promise<void>;

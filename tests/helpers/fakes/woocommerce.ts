@@ -14,10 +14,24 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FakeOrderSpec, FakePlatform, FakeShipment, FakeWebhook } from './types';
-import { DEFAULT_RECEIVER, floorSec, compareIds, compareRecs, money, numericId, OrderBook, faultSwitches } from './order-book';
+import { DEFAULT_RECEIVER, floorSec, compareIds, compareRecs, money, numericId, OrderBook, faultSwitches, writeBackSwitch } from './order-book';
 
 export interface FakeWooCommerceOptions {
   credentials?: { consumerKey?: string; consumerSecret?: string; webhookSecret?: string };
+  /** whether the Shipment Tracking extension is installed (its REST route exists); default true */
+  shipmentTracking?: boolean;
+}
+
+export interface FakeWooCommerce extends FakePlatform {
+  /** order notes added through the REST API (wc/v3 orders/<id>/notes) */
+  readonly notes: Array<{ orderId: string; note: string; customerNote: boolean }>;
+}
+
+interface Note {
+  id: number;
+  note: string;
+  customer_note: boolean;
+  ms: number;
 }
 
 type Json = Record<string, any>;
@@ -51,6 +65,7 @@ interface Rec {
   /** a status set through the API (completed after shipping), until the order is cancelled */
   status: string | null;
   trackings: Tracking[];
+  orderNotes: Note[];
 }
 
 /** WordPress dates: to the second, without a zone; the plain ones in the site's timezone. */
@@ -72,7 +87,9 @@ interface WpError {
   message: string;
 }
 
-export async function startFakeWooCommerce(opts: FakeWooCommerceOptions = {}): Promise<FakePlatform> {
+export async function startFakeWooCommerce(opts: FakeWooCommerceOptions = {}): Promise<FakeWooCommerce> {
+  const notes: FakeWooCommerce['notes'] = [];
+  let nextNoteId = 501;
   const credentials = {
     consumerKey: opts.credentials?.consumerKey ?? `ck_${crypto.randomBytes(20).toString('hex')}`,
     consumerSecret: opts.credentials?.consumerSecret ?? `cs_${crypto.randomBytes(20).toString('hex')}`,
@@ -84,6 +101,7 @@ export async function startFakeWooCommerce(opts: FakeWooCommerceOptions = {}): P
   const usedNonces = new Set<string>();
   const hanging = new Set<http.ServerResponse>();
   const { pending, faults } = faultSwitches(2);
+  const writeBack = writeBackSwitch();
   let nextLineId = 5001;
   let baseUrl = '';
 
@@ -94,7 +112,7 @@ export async function startFakeWooCommerce(opts: FakeWooCommerceOptions = {}): P
     const updatedMs = spec.updatedAt?.getTime() ?? Math.max(Date.now(), old ? floorSec(old.updatedMs) + 1000 : 0);
     const rec: Rec = old
       ? { ...old, spec, updatedMs, status: spec.cancelled ? null : old.status }
-      : { id: spec.id, spec, updatedMs, createdMs: spec.createdAt?.getTime() ?? updatedMs, lineIds: [], status: null, trackings: [] };
+      : { id: spec.id, spec, updatedMs, createdMs: spec.createdAt?.getTime() ?? updatedMs, lineIds: [], status: null, trackings: [], orderNotes: [] };
     if (spec.createdAt) rec.createdMs = spec.createdAt.getTime();
     while (rec.lineIds.length < spec.lines.length) rec.lineIds.push(nextLineId++);
     return rec;
@@ -333,9 +351,15 @@ export async function startFakeWooCommerce(opts: FakeWooCommerceOptions = {}): P
 
     const collection = url.pathname === '/wp-json/wc/v3/orders';
     const single = /^\/wp-json\/wc\/v3\/orders\/(\d+)$/.exec(url.pathname);
-    const trackings = /^\/wp-json\/wc-shipment-tracking\/v3\/orders\/(\d+)\/shipment-trackings$/.exec(url.pathname);
+    const trackings = opts.shipmentTracking === false ? null : /^\/wp-json\/wc-shipment-tracking\/v3\/orders\/(\d+)\/shipment-trackings$/.exec(url.pathname);
+    const orderNotes = /^\/wp-json\/wc\/v3\/orders\/(\d+)\/notes$/.exec(url.pathname);
     const reading = method === 'GET';
-    if (!(collection && reading) && !(single && ['GET', 'POST', 'PUT', 'PATCH'].includes(method)) && !(trackings && ['GET', 'POST'].includes(method))) return noRoute();
+    if (
+      !(collection && reading) &&
+      !(single && ['GET', 'POST', 'PUT', 'PATCH'].includes(method)) &&
+      !(trackings && ['GET', 'POST'].includes(method)) &&
+      !(orderNotes && ['GET', 'POST'].includes(method))
+    ) return noRoute();
 
     const refused = authenticate(req, url, {
       status: 401,
@@ -364,7 +388,16 @@ export async function startFakeWooCommerce(opts: FakeWooCommerceOptions = {}): P
       return send(answer.status, answer.body, answer.headers);
     }
 
-    const r = book.byId.get((single ?? trackings)![1]);
+    const fault = writeBack.take();
+    // revoked REST API keys: WooCommerce's authentication error
+    if (fault === 'token_expired') return wpError({ status: 401, code: 'woocommerce_rest_authentication_error', message: 'Consumer key is invalid.' });
+    if (fault === 'server_error') return wpError({ status: 500, code: 'internal_server_error', message: '<p>There has been a critical error on this website.</p>' });
+    let r = book.byId.get((single ?? trackings ?? orderNotes)![1]);
+    if (fault === 'already_shipped' && r) {
+      // the shop manager completed the order by hand in wp-admin just before
+      book.put({ ...r, status: 'completed', updatedMs: Math.max(Date.now(), floorSec(r.updatedMs) + 1000) });
+      r = book.byId.get(r.id);
+    }
     if (single) {
       if (!r) return wpError({ status: 404, code: 'woocommerce_rest_shop_order_invalid_id', message: 'Invalid ID.' });
       if (method === 'GET') return send(200, orderJson(r));
@@ -377,6 +410,19 @@ export async function startFakeWooCommerce(opts: FakeWooCommerceOptions = {}): P
       return send(200, orderJson(book.byId.get(r.id)!));
     }
 
+    if (orderNotes) {
+      // WC_REST_Order_Notes_Controller: `note` required, `customer_note` mails the buyer
+      if (!r) return wpError({ status: 404, code: 'woocommerce_rest_order_invalid_id', message: 'Invalid order ID.' });
+      const noteJson = (n: Note) => ({ id: n.id, author: 'system', date_created: local(n.ms), date_created_gmt: gmt(n.ms), note: n.note, customer_note: n.customer_note, added_by_user: false });
+      if (method === 'GET') return send(200, r.orderNotes.slice().reverse().map(noteJson));
+      const item = await body();
+      if (!item) return wpError({ status: 400, code: 'rest_invalid_json', message: 'Invalid JSON body passed.' });
+      if (typeof item.note !== 'string' || !item.note) return wpError({ status: 400, code: 'rest_missing_callback_param', message: 'Missing parameter(s): note' });
+      const n: Note = { id: nextNoteId++, note: item.note, customer_note: item.customer_note === true, ms: Date.now() };
+      r.orderNotes.push(n);
+      notes.push({ orderId: r.id, note: n.note, customerNote: n.customer_note });
+      return send(201, noteJson(n));
+    }
     if (!r) return wpError({ status: 404, code: 'woocommerce_rest_order_invalid_id', message: 'Invalid order ID.' });
     if (method === 'GET') return send(200, r.trackings.map((t) => trackingJson(r.id, t)));
     const item = await body();
@@ -410,6 +456,10 @@ export async function startFakeWooCommerce(opts: FakeWooCommerceOptions = {}): P
     faults,
     requests,
     shipments,
+    notes,
+    writeBackFault(fault, n) {
+      writeBack.set(fault, n);
+    },
     upsert(spec) {
       book.put(record(spec));
     },

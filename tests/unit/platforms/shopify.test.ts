@@ -216,25 +216,45 @@ describe('fulfillment write-back', () => {
     expect(fake.shipments.filter((s) => s.orderId === '9002').map((s) => [s.trackingNo, s.lineIds])).toEqual([['ZT1', [a]], ['ZT2', [b]]]);
   });
 
-  it('an order fulfilled with another tracking number is rejected', async () => {
+  it('an order fulfilled with another tracking number (by the seller in Shopify) counts as already shipped', async () => {
     fake.upsert(order(9003, day(10)));
     await adapter.writeBackShipment(conn, { externalId: '9003', carrierCode: 'sf', carrierName: 'SF Express', trackingNo: 'SF1', externalLineIds: null });
-    const err = await rejection(adapter.writeBackShipment(conn, { externalId: '9003', carrierCode: 'yto', carrierName: 'YTO Express', trackingNo: 'YT9', externalLineIds: null }));
-    expect(err.kind).toBe('rejected');
-    expect(err.message).toMatch(/nothing left to fulfil.*closed/);
+    const again = await adapter.writeBackShipment(conn, { externalId: '9003', carrierCode: 'yto', carrierName: 'YTO Express', trackingNo: 'YT9', externalLineIds: null });
+    expect(again).toEqual({ outcome: 'already_shipped', detail: expect.stringContaining('already fulfilled in Shopify with SF1') });
+    expect(fake.shipments.filter((s) => s.orderId === '9003')).toHaveLength(1);
   });
 
-  it("Shopify's own 422 for a closed fulfillment order is rejected with Shopify's words", async () => {
+  it("Shopify's own 422 for a closed fulfillment order (a lagging read) is checked against the fulfillments", async () => {
     fake.upsert(order(9004, day(10)));
     await adapter.writeBackShipment(conn, { externalId: '9004', carrierCode: 'sf', carrierName: 'SF Express', trackingNo: 'SF2', externalLineIds: null });
     fake.staleFulfillmentOrders = true;
     try {
-      const err = await rejection(adapter.writeBackShipment(conn, { externalId: '9004', carrierCode: 'sf', carrierName: 'SF Express', trackingNo: 'SF3', externalLineIds: null }));
-      expect([err.kind, err.opts.status]).toEqual(['rejected', 422]);
-      expect(err.message).toContain('unfulfillable status= closed');
+      const res = await adapter.writeBackShipment(conn, { externalId: '9004', carrierCode: 'sf', carrierName: 'SF Express', trackingNo: 'SF3', externalLineIds: null });
+      expect(res).toEqual({ outcome: 'already_shipped', detail: expect.stringContaining('SF2') });
+      expect(fake.requests.some((r) => r.method === 'POST' && r.status === 422)).toBe(true);
     } finally {
       fake.staleFulfillmentOrders = false;
     }
+  });
+
+  it('a cancelled order is refused; an expired token fails as auth with Shopify\'s words', async () => {
+    fake.upsert(order(9005, day(10), { cancelled: true }));
+    const cancelled = await rejection(adapter.writeBackShipment(conn, { externalId: '9005', carrierCode: 'sf', carrierName: 'SF Express', trackingNo: 'SF5', externalLineIds: null }));
+    expect(cancelled.kind).toBe('rejected');
+    expect(cancelled.message).toMatch(/nothing left to fulfil.*cancelled/);
+    fake.upsert(order(9006, day(10)));
+    fake.writeBackFault('token_expired', 1);
+    const expired = await rejection(adapter.writeBackShipment(conn, { externalId: '9006', carrierCode: 'sf', carrierName: 'SF Express', trackingNo: 'SF6', externalLineIds: null }));
+    expect([expired.kind, expired.opts.status]).toEqual(['auth', 401]);
+    expect(expired.message).toContain('Invalid API key or access token');
+  });
+
+  it('our carriers go by the names Shopify links; others by their own name', async () => {
+    fake.upsert(order(9007, day(10)));
+    fake.upsert(order(9008, day(10)));
+    await adapter.writeBackShipment(conn, { externalId: '9007', carrierCode: 'ZTO', carrierName: '中通快递', trackingNo: 'ZT7', externalLineIds: null });
+    await adapter.writeBackShipment(conn, { externalId: '9008', carrierCode: 'LC01', carrierName: '乡镇配送', carrierAdapter: 'local', trackingNo: 'LC8', externalLineIds: null });
+    expect(fake.shipments.filter((s) => s.orderId === '9007' || s.orderId === '9008').map((s) => s.carrier)).toEqual(['ZTO Express', '乡镇配送']);
   });
 
   it('an unknown order is rejected', async () => {

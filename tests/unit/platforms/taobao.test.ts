@@ -362,16 +362,39 @@ describe('webhooks (TMC messages over HTTP, signed like a TOP call)', () => {
 });
 
 describe('shipment write-back (taobao.logistics.offline.send)', () => {
-  test('the whole trade ships once; a second send is rejected as TOP does (B04)', async () => {
+  test('the whole trade ships once; a second send, refused by TOP (B04), counts as already shipped', async () => {
     fake.upsert({ id: '970001', lines: [{ sku: 'A', qty: 1 }, { sku: 'B', qty: 1 }] });
-    await taobaoAdapter.writeBackShipment(conn, { externalId: '970001', carrierCode: 'ZTO', carrierName: '中通快递', trackingNo: '75312345678901', externalLineIds: null });
+    const first = await taobaoAdapter.writeBackShipment(conn, { externalId: '970001', carrierCode: 'ZTO', carrierName: '中通快递', trackingNo: '75312345678901', externalLineIds: null });
+    expect(first).toEqual({ outcome: 'shipped' });
     expect(fake.shipments).toContainEqual({ orderId: '970001', trackingNo: '75312345678901', carrier: 'ZTO', lineIds: null });
-    const again = await failure(taobaoAdapter.writeBackShipment(conn, { externalId: '970001', carrierCode: 'ZTO', carrierName: '中通快递', trackingNo: '75312345678902', externalLineIds: null }));
-    expect(again.kind).toBe('rejected');
-    expect(again.opts.platformCode).toBe('isv.logistics-offline-service-error:B04');
-    expect(again.message).toMatch(/不能重复发货/);
+    const again = await taobaoAdapter.writeBackShipment(conn, { externalId: '970001', carrierCode: 'ZTO', carrierName: '中通快递', trackingNo: '75312345678902', externalLineIds: null });
+    expect(again).toEqual({ outcome: 'already_shipped', detail: expect.stringMatching(/WAIT_BUYER_CONFIRM_GOODS.*不能重复发货/) });
+    expect(fake.shipments.filter((s) => s.orderId === '970001')).toHaveLength(1);
     const { orders } = await taobaoAdapter.fetchOrders(conn, ['970001']);
     expect(orders[0].platformStatus).toBe('WAIT_BUYER_CONFIRM_GOODS');
+  });
+
+  test('a closed trade is refused with TOP\'s words (B04 is "shipped or closed": the trade tells which)', async () => {
+    fake.upsert({ id: '970004', cancelled: true, lines: [{ sku: 'A', qty: 1 }] });
+    const err = await failure(taobaoAdapter.writeBackShipment(conn, { externalId: '970004', carrierCode: 'SF', carrierName: '顺丰速运', trackingNo: 'SF1000000000009', externalLineIds: null }));
+    expect([err.kind, err.opts.platformCode]).toEqual(['rejected', 'isv.logistics-offline-service-error:B04']);
+    expect(err.message).toMatch(/已关闭/);
+  });
+
+  test('our carriers go by TOP company codes; an unknown one as OTHER', async () => {
+    fake.upsert({ id: '970005', lines: [{ sku: 'A', qty: 1 }] });
+    fake.upsert({ id: '970006', lines: [{ sku: 'A', qty: 1 }] });
+    await taobaoAdapter.writeBackShipment(conn, { externalId: '970005', carrierCode: 'chinapost', carrierName: '中国邮政', trackingNo: '9890000000001', externalLineIds: null });
+    await taobaoAdapter.writeBackShipment(conn, { externalId: '970006', carrierCode: 'LC01', carrierName: '乡镇配送', carrierAdapter: 'local', trackingNo: 'LC0001', externalLineIds: null });
+    expect(fake.shipments.filter((s) => s.orderId === '970005' || s.orderId === '970006').map((s) => s.carrier)).toEqual(['POSTB', 'OTHER']);
+  });
+
+  test('an expired session is an auth failure with TOP\'s words', async () => {
+    fake.upsert({ id: '970007', lines: [{ sku: 'A', qty: 1 }] });
+    fake.writeBackFault('token_expired', 1);
+    const err = await failure(taobaoAdapter.writeBackShipment(conn, { externalId: '970007', carrierCode: 'SF', carrierName: '顺丰速运', trackingNo: 'SF1000000000010', externalLineIds: null }));
+    expect([err.kind, err.retryable]).toEqual(['auth', false]);
+    expect(err.message).toContain('Invalid session');
   });
 
   test('split parcels name their lines in sub_tid', async () => {
@@ -382,8 +405,10 @@ describe('shipment write-back (taobao.logistics.offline.send)', () => {
     expect((await taobaoAdapter.fetchOrders(conn, ['970002'])).orders[0].platformStatus).toBe('SELLER_CONSIGNED_PART');
     await taobaoAdapter.writeBackShipment(conn, { externalId: '970002', carrierCode: 'SF', carrierName: '顺丰速运', trackingNo: 'SF1000000000002', externalLineIds: ['97000202'] });
     expect(fake.shipments.filter((s) => s.orderId === '970002').map((s) => s.lineIds)).toEqual([['97000201'], ['97000202']]);
-    const third = await failure(taobaoAdapter.writeBackShipment(conn, { externalId: '970002', carrierCode: 'SF', carrierName: '顺丰速运', trackingNo: 'SF1000000000003', externalLineIds: ['97000201'] }));
-    expect(third.kind).toBe('rejected');
+    // the first parcel again (a retry whose answer was lost): its line is consigned already
+    const third = await taobaoAdapter.writeBackShipment(conn, { externalId: '970002', carrierCode: 'SF', carrierName: '顺丰速运', trackingNo: 'SF1000000000001', externalLineIds: ['97000201'] });
+    expect(third.outcome).toBe('already_shipped');
+    expect(fake.shipments.filter((s) => s.orderId === '970002')).toHaveLength(2);
   });
 
   test('an unpaid trade cannot be consigned', async () => {

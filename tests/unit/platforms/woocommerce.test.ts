@@ -229,9 +229,10 @@ describe('shipment write-back', () => {
     expect(fake.shipments.filter((s) => s.orderId === '9001')).toEqual([{ orderId: '9001', trackingNo: 'SF1234567890', carrier: '顺丰速运', lineIds: null }]);
     const [after] = (await adapter.fetchOrders(conn, ['9001'])).orders;
     expect(after).toMatchObject({ platformStatus: 'completed', paid: true, cancelled: false });
-    expect(fake.requests.filter((r) => r.path === '/wp-json/wc/v3/orders/9001').map((r) => [r.method, r.authOk])).toEqual([['PUT', true]]);
+    expect(fake.requests.filter((r) => r.path === '/wp-json/wc/v3/orders/9001').map((r) => [r.method, r.authOk])).toEqual([['GET', true], ['PUT', true]]);
 
-    await adapter.writeBackShipment(conn, shipment);
+    // a retry finds the order completed with our tracking number: nothing is added
+    expect(await adapter.writeBackShipment(conn, shipment)).toEqual({ outcome: 'already_shipped', detail: expect.stringContaining('completed') });
     expect(fake.shipments.filter((s) => s.orderId === '9001')).toHaveLength(1);
   });
 
@@ -245,7 +246,36 @@ describe('shipment write-back', () => {
 
   it("an unknown order is rejected with WooCommerce's message", async () => {
     const err = await rejection(adapter.writeBackShipment(conn, { externalId: '9999999', carrierCode: 'sf', carrierName: '顺丰速运', trackingNo: 'SF9', externalLineIds: null }));
-    expect([err.kind, err.opts.status, err.opts.platformCode]).toEqual(['rejected', 404, 'woocommerce_rest_order_invalid_id']);
-    expect(err.message).toContain('Invalid order ID.');
+    expect([err.kind, err.opts.status, err.opts.platformCode]).toEqual(['rejected', 404, 'woocommerce_rest_shop_order_invalid_id']);
+    expect(err.message).toContain('Invalid ID.');
+  });
+
+  it('a cancelled order is refused; revoked keys fail as auth with WooCommerce\'s words', async () => {
+    fake.upsert(order(9003, day(11), { cancelled: true }));
+    const cancelled = await rejection(adapter.writeBackShipment(conn, { externalId: '9003', carrierCode: 'sf', carrierName: '顺丰速运', trackingNo: 'SF10', externalLineIds: null }));
+    expect(cancelled.kind).toBe('rejected');
+    expect(cancelled.message).toMatch(/the order is (cancelled|refunded) in WooCommerce/);
+    fake.upsert(order(9004, day(11)));
+    fake.writeBackFault('token_expired', 1);
+    const revoked = await rejection(adapter.writeBackShipment(conn, { externalId: '9004', carrierCode: 'sf', carrierName: '顺丰速运', trackingNo: 'SF11', externalLineIds: null }));
+    expect([revoked.kind, revoked.opts.status]).toEqual(['auth', 401]);
+    expect(revoked.message).toContain('Consumer key is invalid.');
+  });
+
+  it('without the Shipment Tracking extension the tracking number goes in a customer order note, once', async () => {
+    const bare = await startFakeWooCommerce({ shipmentTracking: false });
+    try {
+      const c = { storeId: 2, baseUrl: bare.baseUrl, credentials: bare.credentials };
+      bare.upsert(order(9101, day(11)));
+      const shipment = { externalId: '9101', carrierCode: 'SF', carrierName: '顺丰速运', trackingNo: 'SF9101', externalLineIds: null };
+      expect(await adapter.writeBackShipment(c, shipment)).toEqual({ outcome: 'shipped' });
+      expect(bare.notes).toEqual([{ orderId: '9101', note: expect.stringContaining('SF9101'), customerNote: true }]);
+      expect(bare.notes[0].note).toContain('顺丰速运');
+      expect((await adapter.fetchOrders(c, ['9101'])).orders[0].platformStatus).toBe('completed');
+      expect((await adapter.writeBackShipment(c, shipment)).outcome).toBe('already_shipped');
+      expect(bare.notes).toHaveLength(1);
+    } finally {
+      await bare.close();
+    }
   });
 });
