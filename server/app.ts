@@ -24,6 +24,7 @@ import { printingRoutes } from './printing/printing.routes';
 import { packingRoutes } from './packing/packing.routes';
 import { floorRoutes } from './floor';
 import { manifestRoutes } from './manifests/manifests.routes';
+import { trackingRoutes } from './tracking/tracking.routes';
 
 const WEB_DIST = path.resolve(__dirname, '../web/dist');
 
@@ -43,7 +44,7 @@ export function createApp(ctx: AppContext): Express {
   api.use(express.json({ limit: ctx.config.jsonLimit, type: ['application/json', 'application/*+json'] }));
   api.use(authMiddleware(ctx));
   api.use(idempotency(ctx));
-  for (const routes of [healthRoutes, authRoutes, ownerRoutes, layoutRoutes, catalogRoutes, inboundRoutes, inventoryRoutes, storeRoutes, orderRoutes, waveRoutes, carrierRoutes, printingRoutes, packingRoutes, manifestRoutes, floorRoutes, jobRoutes, auditRoutes]) {
+  for (const routes of [healthRoutes, authRoutes, ownerRoutes, layoutRoutes, catalogRoutes, inboundRoutes, inventoryRoutes, trackingRoutes, storeRoutes, orderRoutes, waveRoutes, carrierRoutes, printingRoutes, packingRoutes, manifestRoutes, floorRoutes, jobRoutes, auditRoutes]) {
     api.use(routes(ctx, registry));
   }
   const document = generateDocument(registry, ctx.config.version);

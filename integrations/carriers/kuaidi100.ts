@@ -10,11 +10,15 @@
  *   MD5(param + key + customer). Answer `{message, state, status, data: [{time, context, ...}]}`,
  *   or `{result: false, returnCode, message}`. Tracking lives on poll.kuaidi100.com, not on the
  *   label host, hence `trackingBaseUrl`.
+ * - 订阅推送 (the push of a subscription, "推送接口"): Kuaidi100 POSTs a form with `param` (JSON:
+ *   `{status, message, lastResult: {state, nu, com, data: [...newest first]}}`) and, when the
+ *   subscription named a `salt`, `sign` = MD5(param + salt) in upper-case hex. The receiver answers
+ *   `{"result": true, "returnCode": "200", "message": "成功"}`; anything else is pushed again.
  */
 import crypto from 'node:crypto';
 import { z } from 'zod';
 import { carrierRequest, cargoText, chinaTimeToIso, endpoint, formBody, kg, yuan } from './http';
-import { CarrierError, type CarrierAdapter, type CarrierAddress, type CarrierConnection, type TrackingEvent, type TrackingStatus, type WaybillRequest } from './types';
+import { CarrierError, CarrierPushRefused, type CarrierAdapter, type CarrierPush, type CarrierPushRequest, type CarrierAddress, type CarrierConnection, type TrackingEvent, type TrackingStatus, type WaybillRequest } from './types';
 
 const DEFAULT_BASE_URL = 'https://api.kuaidi100.com';
 const DEFAULT_TRACKING_URL = 'https://poll.kuaidi100.com';
@@ -24,6 +28,8 @@ export const kuaidi100Credentials = z.object({
   secret: z.string().min(1),
   /** 实时快递查询 only; the label API does not use it */
   customer: z.string().min(1).optional(),
+  /** the `salt` our subscriptions name: pushes are signed with it, and refused without it */
+  salt: z.string().min(1).optional(),
 });
 
 export const kuaidi100Settings = z.object({
@@ -205,16 +211,91 @@ async function track(conn: CarrierConnection, waybillNo: string, opts?: { phone?
     throw queryError(json, what);
   }
   if (!Array.isArray(json.data)) throw new CarrierError('malformed', `${what}: the answer has no data list`);
-  const events: TrackingEvent[] = [];
-  for (const e of json.data) {
+  return eventsOf(json.data, json.state, what);
+}
+
+/**
+ * Kuaidi100's event list (query answer, or a push's lastResult) as events, oldest first. Without
+ * resultv2 the events carry no code; the overall state then describes the newest one.
+ */
+function eventsOf(data: any[], state: unknown, what: string): TrackingEvent[] {
+  const events: Array<TrackingEvent & { raw: any }> = [];
+  for (const e of data) {
     const at = chinaTimeToIso(e?.ftime ?? e?.time);
     if (!at || typeof e.context !== 'string') throw new CarrierError('malformed', `${what}: an event has no time or context`);
-    events.push({ at, status: kuaidi100Status(e.statusCode), description: e.context, location: typeof e.areaName === 'string' && e.areaName ? e.areaName : null });
+    const code = e.statusCode === undefined || e.statusCode === null || e.statusCode === '' ? null : String(e.statusCode);
+    events.push({ at, status: kuaidi100Status(e.statusCode), description: e.context, location: typeof e.areaName === 'string' && e.areaName ? e.areaName : null, code, raw: e });
   }
-  // without resultv2 the events carry no code; the overall state then describes the newest one
+  events.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
   const last = events[events.length - 1];
-  if (last && last.status === 'info' && json.data[json.data.length - 1]?.statusCode === undefined) last.status = kuaidi100Status(json.state);
-  return events.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+  if (last && last.status === 'info' && last.raw?.statusCode === undefined && state !== undefined && state !== null) {
+    last.status = kuaidi100Status(state as string);
+    last.code = String(state);
+  }
+  return events.map(({ raw: _raw, ...e }) => e);
+}
+
+/** sign of a subscription push: upper-case hex MD5 of param + salt. */
+export function kuaidi100PushSign(param: string, salt: string): string {
+  return crypto.createHash('md5').update(param + salt, 'utf8').digest('hex').toUpperCase();
+}
+
+const PushParam = z.object({
+  status: z.string().optional(),
+  message: z.string().optional(),
+  lastResult: z.object({
+    state: z.union([z.string(), z.number()]).optional(),
+    nu: z.string().trim().min(1).max(64),
+    com: z.string().optional(),
+    data: z.array(z.object({ context: z.string(), time: z.string().optional(), ftime: z.string().optional(), statusCode: z.union([z.string(), z.number()]).optional(), areaName: z.string().nullish() }).loose()).max(1000),
+  }).loose(),
+}).loose();
+
+export const KUAIDI100_PUSH_ANSWER = { result: true, returnCode: '200', message: '成功' } as const;
+
+/**
+ * A subscription push: the form's `sign` must be MD5(param + salt) with the salt of this
+ * connection, checked over the exact `param` text before anything in it is believed.
+ */
+function parsePush(conn: CarrierConnection, req: CarrierPushRequest): CarrierPush {
+  const text = req.rawBody.toString('utf8');
+  let fields: Record<string, string>;
+  if (/json/i.test(req.contentType)) {
+    // some gateways re-post the form as JSON: {param, sign}, param being the JSON text
+    try {
+      const j = JSON.parse(text);
+      fields = { param: typeof j?.param === 'string' ? j.param : j?.param && typeof j.param === 'object' ? JSON.stringify(j.param) : '', sign: typeof j?.sign === 'string' ? j.sign : '' };
+    } catch {
+      throw new CarrierPushRefused('malformed', 'the push body is not JSON');
+    }
+  } else {
+    fields = Object.fromEntries(new URLSearchParams(text));
+  }
+  const param = fields.param;
+  if (!param) throw new CarrierPushRefused('malformed', 'the push has no param');
+  const salt = typeof conn.credentials.salt === 'string' ? conn.credentials.salt : '';
+  if (!salt) throw new CarrierPushRefused('unsigned', 'no push salt is configured for this carrier: pushes cannot be verified');
+  const sign = (fields.sign ?? '').trim().toUpperCase();
+  if (!sign) throw new CarrierPushRefused('unsigned', 'the push is not signed');
+  const expected = Buffer.from(kuaidi100PushSign(param, salt));
+  const got = Buffer.from(sign);
+  if (got.length !== expected.length || !crypto.timingSafeEqual(got, expected)) throw new CarrierPushRefused('forged', 'the push signature does not match');
+  let json: unknown;
+  try {
+    json = JSON.parse(param);
+  } catch {
+    throw new CarrierPushRefused('malformed', 'param is not JSON');
+  }
+  const parsed = PushParam.safeParse(json);
+  if (!parsed.success) throw new CarrierPushRefused('malformed', `param: ${z.prettifyError(parsed.error)}`);
+  const r = parsed.data.lastResult;
+  let events: TrackingEvent[];
+  try {
+    events = eventsOf(r.data, r.state, `Kuaidi100 push of ${r.nu}`);
+  } catch (err) {
+    throw new CarrierPushRefused('malformed', (err as Error).message);
+  }
+  return { waybills: [{ waybillNo: r.nu, events }], answer: KUAIDI100_PUSH_ANSWER };
 }
 
 export const kuaidi100Adapter: CarrierAdapter = {
@@ -226,4 +307,5 @@ export const kuaidi100Adapter: CarrierAdapter = {
   createWaybill,
   cancelWaybill,
   track,
+  parsePush,
 };

@@ -240,7 +240,7 @@ async function track(conn: CarrierConnection, waybillNo: string, opts?: { phone?
     .map((r) => {
       const at = chinaTimeToIso(r?.acceptTime);
       if (!at) throw new CarrierError('malformed', `${what}: a route has no acceptTime`);
-      return { at, status: sfStatus(r.opCode), description: String(r.remark ?? ''), location: typeof r.acceptAddress === 'string' && r.acceptAddress ? r.acceptAddress : null };
+      return { at, status: sfStatus(r.opCode), description: String(r.remark ?? ''), location: typeof r.acceptAddress === 'string' && r.acceptAddress ? r.acceptAddress : null, code: r.opCode === undefined || r.opCode === null ? null : String(r.opCode) };
     })
     .sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
 }

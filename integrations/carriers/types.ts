@@ -56,6 +56,8 @@ export interface TrackingEvent {
   status: TrackingStatus;
   description: string;
   location?: string | null;
+  /** the carrier's own code for the event (Kuaidi100 statusCode, SF opCode, ZTO scanType), when it sent one */
+  code?: string | null;
 }
 
 /**
@@ -110,4 +112,36 @@ export interface CarrierAdapter {
   /** resolves when the waybill is cancelled, or was already */
   cancelWaybill(conn: CarrierConnection, waybillNo: string, reference: string): Promise<void>;
   track(conn: CarrierConnection, waybillNo: string, opts?: { phone?: string }): Promise<TrackingEvent[]>;
+  /**
+   * A tracking push the carrier sent to our webhook, verified with the connection's secret and
+   * parsed. Absent when the carrier has no push we accept. Throws CarrierPushRefused.
+   */
+  parsePush?(conn: CarrierConnection, req: CarrierPushRequest): CarrierPush;
+}
+
+export interface CarrierPushRequest {
+  /** the exact bytes received */
+  rawBody: Buffer;
+  contentType: string;
+}
+
+export interface CarrierPush {
+  /** tracking of each waybill the push names, oldest event first */
+  waybills: Array<{ waybillNo: string; events: TrackingEvent[] }>;
+  /** what the carrier expects back on success */
+  answer: unknown;
+}
+
+/**
+ * A push refused: `unsigned` (no signature, or no secret configured to check one), `forged` (the
+ * signature does not match), `malformed` (the body cannot be read).
+ */
+export class CarrierPushRefused extends Error {
+  constructor(
+    readonly kind: 'unsigned' | 'forged' | 'malformed',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'CarrierPushRefused';
+  }
 }

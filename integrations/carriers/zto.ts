@@ -152,7 +152,7 @@ async function track(conn: CarrierConnection, waybillNo: string, opts?: { phone?
       const at = typeof e?.scanDate === 'number' ? epochToChinaIso(e.scanDate) : chinaTimeToIso(e?.scanDate);
       if (!at) throw new CarrierError('malformed', `${what}: a scan has no scanDate`);
       const site = e.scanSite?.name;
-      return { at, status: ztoStatus(e.scanType), description: String(e.desc ?? e.scanType ?? ''), location: typeof site === 'string' && site ? site : null };
+      return { at, status: ztoStatus(e.scanType), description: String(e.desc ?? e.scanType ?? ''), location: typeof site === 'string' && site ? site : null, code: e.scanType === undefined || e.scanType === null ? null : String(e.scanType) };
     })
     .sort((a: TrackingEvent, b: TrackingEvent) => Date.parse(a.at) - Date.parse(b.at));
 }

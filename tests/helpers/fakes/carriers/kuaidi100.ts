@@ -6,7 +6,7 @@
  */
 import crypto from 'node:crypto';
 import { chinaTime, formParams, routingCodeFor, sortCenterFor, splitPrintAddr, startCarrierServer, waybillNumber, type FakeAnswer, type FakeState } from './base';
-import type { FakeCarrier, FakeCarrierOptions } from './types';
+import type { FakeCarrier, FakeCarrierOptions, FakeTrackingEvent } from './types';
 
 const DEFAULTS = { key: 'kd100-test-key', secret: 'kd100-test-secret', customer: 'KD100CUSTOMER01' };
 
@@ -106,4 +106,33 @@ export async function startFakeKuaidi100(opts: FakeCarrierOptions = {}): Promise
     if (req.path === '/poll/query.do') return query(p, creds, state);
     return { status: 404, body: 'Not Found' };
   });
+}
+
+/**
+ * The form body of a Kuaidi100 subscription push (推送接口), as Kuaidi100 POSTs it to the callback
+ * url: `param` is `{status, message, lastResult: {state, nu, com, data}}` with the events newest
+ * first, and `sign` = upper-case MD5(param + salt) when the subscription named a salt. `sign`
+ * overrides the signature (a forged push); salt null sends none.
+ */
+export function kuaidi100PushForm(opts: { waybillNo: string; com?: string; salt: string | null; events: FakeTrackingEvent[]; sign?: string; advanced?: boolean }): string {
+  const events = [...opts.events].sort((a, b) => a.at.getTime() - b.at.getTime());
+  const last = events[events.length - 1];
+  const state = last ? basicState(last.code) : '0';
+  const advanced = opts.advanced ?? true;
+  const data = events
+    .map((e) => ({ context: e.text, time: chinaTime(e.at), ftime: chinaTime(e.at), ...(advanced ? { status: STATE_NAMES[e.code] ?? '在途', statusCode: e.code, areaName: '' } : {}) }))
+    .reverse();
+  const param = JSON.stringify({
+    status: state === '3' ? 'shutdown' : 'polling',
+    billstatus: 'got',
+    message: '',
+    autoCheck: '0',
+    comOld: '',
+    comNew: '',
+    lastResult: { message: 'ok', state, status: '200', condition: 'F00', ischeck: state === '3' ? '1' : '0', com: opts.com ?? 'zhongtong', nu: opts.waybillNo, data },
+  });
+  const form: Record<string, string> = { param };
+  if (opts.sign !== undefined) form.sign = opts.sign;
+  else if (opts.salt !== null) form.sign = upperMd5(param + opts.salt);
+  return new URLSearchParams(form).toString();
 }
