@@ -23,6 +23,7 @@ import { OrderDetailPage } from './pages/OrderDetail';
 import { OrderImportPage } from './pages/OrderImport';
 import { StoresPage } from './pages/StoresPage';
 import { StoreDetailPage } from './pages/StoreDetail';
+import { ManifestDetailPage, ManifestsPage } from './pages/ManifestsPage';
 import { TerminalApp } from './terminal/TerminalApp';
 
 const VIEWS: Record<PageDef['name'], (props: { user: SessionUser; params: Record<string, string> }) => ReactNode> = {
@@ -50,6 +51,9 @@ const VIEWS: Record<PageDef['name'], (props: { user: SessionUser; params: Record
   termPack: TerminalApp,
   termPick: TerminalApp,
   termPutwall: TerminalApp,
+  termDock: TerminalApp,
+  manifests: ManifestsPage,
+  manifestDetail: ManifestDetailPage,
 };
 
 function Problem({ text }: { text: string }) {

@@ -16,6 +16,7 @@ import './styles/terminal.css';
 import './styles/terminal-screens.css';
 import './styles/packing.css';
 import './styles/picking.css';
+import './styles/dock.css';
 
 const root = document.getElementById('root');
 if (root) {

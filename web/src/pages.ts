@@ -27,7 +27,10 @@ export interface PageDef {
     | 'termMove'
     | 'termPack'
     | 'termPick'
-    | 'termPutwall';
+    | 'termPutwall'
+    | 'termDock'
+    | 'manifests'
+    | 'manifestDetail';
   /** A `:id` part matches a number, handed to the page as `params.id`. */
   path: string;
   label: MessageKey;
@@ -42,6 +45,8 @@ const STAFF_AND_SELLER: Role[] = ['admin', 'supervisor', 'seller'];
 const FLOOR: Role[] = ['admin', 'supervisor', 'operator'];
 /** Orders and store connections: operators may look, not change. */
 const ORDER_VIEWERS: Role[] = ['admin', 'supervisor', 'operator', 'seller'];
+/** Manifests: the hub's staff, and a carrier's users (the server shows them their own only). */
+const MANIFEST_VIEWERS: Role[] = ['admin', 'supervisor', 'operator', 'carrier'];
 
 export const PAGES: PageDef[] = [
   { name: 'home', path: '/', label: 'nav.home', roles: ['admin', 'supervisor', 'operator', 'seller', 'carrier'] },
@@ -61,6 +66,8 @@ export const PAGES: PageDef[] = [
   { name: 'printers', path: '/printers', label: 'nav.printers', roles: FLOOR },
   { name: 'jobs', path: '/jobs', label: 'nav.jobs', roles: ['admin', 'supervisor'] },
   { name: 'floor', path: '/floor', label: 'nav.floor', roles: ['admin', 'supervisor'] },
+  { name: 'manifests', path: '/manifests', label: 'nav.manifests', roles: MANIFEST_VIEWERS },
+  { name: 'manifestDetail', path: '/manifests/:id', label: 'nav.manifests', roles: MANIFEST_VIEWERS, sub: true },
   { name: 'terminal', path: '/terminal', label: 'nav.terminal', roles: FLOOR, terminal: true },
   { name: 'termReceive', path: '/terminal/receive', label: 'term.receive', roles: FLOOR, sub: true, terminal: true },
   { name: 'termPutaway', path: '/terminal/putaway', label: 'term.putaway', roles: FLOOR, sub: true, terminal: true },
@@ -68,6 +75,7 @@ export const PAGES: PageDef[] = [
   { name: 'termPack', path: '/terminal/pack', label: 'term.pack', roles: FLOOR, sub: true, terminal: true },
   { name: 'termPick', path: '/terminal/pick', label: 'term.pick', roles: FLOOR, sub: true, terminal: true },
   { name: 'termPutwall', path: '/terminal/putwall', label: 'term.putwall', roles: FLOOR, sub: true, terminal: true },
+  { name: 'termDock', path: '/terminal/dock', label: 'term.dockOut', roles: FLOOR, sub: true, terminal: true },
 ];
 
 /** The pages a role sees in the navigation and on Home. */

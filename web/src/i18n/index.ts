@@ -10,15 +10,16 @@ import { printingEn, printingZh } from './printing';
 import { packingEn, packingZh } from './packing';
 import { pickingEn, pickingZh } from './picking';
 import { floorEn, floorZh } from './floor';
+import { dockEn, dockZh } from './dock';
 import { WITH_DETAIL, zhDetailCodes, zhErrors } from './errors';
 
 /** Every visible string of the web app, in English and Chinese (zh-CN), one file per area. */
 
-const en = { ...coreEn, ...floorEn, ...skusEn, ...portalEn, ...terminalEn, ...stockEn, ...ordersEn, ...storesEn, ...printingEn, ...packingEn, ...pickingEn };
+const en = { ...coreEn, ...floorEn, ...skusEn, ...portalEn, ...terminalEn, ...stockEn, ...ordersEn, ...storesEn, ...printingEn, ...packingEn, ...pickingEn, ...dockEn };
 
 export type MessageKey = keyof typeof en;
 
-const zh: Record<MessageKey, string> = { ...coreZh, ...floorZh, ...skusZh, ...portalZh, ...terminalZh, ...stockZh, ...ordersZh, ...storesZh, ...printingZh, ...packingZh, ...pickingZh };
+const zh: Record<MessageKey, string> = { ...coreZh, ...floorZh, ...skusZh, ...portalZh, ...terminalZh, ...stockZh, ...ordersZh, ...storesZh, ...printingZh, ...packingZh, ...pickingZh, ...dockZh };
 
 export type Lang = 'en' | 'zh';
 const dictionaries: Record<Lang, Record<MessageKey, string>> = { en, zh };

@@ -10,6 +10,7 @@ import { MovePage } from './MovePage';
 import { PickPage } from './PickPage';
 import { PutwallPage } from './PutwallPage';
 import { PackPage } from './PackPage';
+import { DockPage } from './DockPage';
 
 /**
  * The scanner terminal: a compact header and one task per screen, without the office
@@ -31,6 +32,7 @@ const TASKS: Task[] = [
   { path: '/terminal/pick', key: '4', title: 'term.pick', text: 'term.pickText', icon: '⛏' },
   { path: '/terminal/putwall', key: '5', title: 'term.putwall', text: 'term.putwallText', icon: '▦' },
   { path: '/terminal/pack', key: '6', title: 'term.pack', text: 'term.packText', icon: '▣' },
+  { path: '/terminal/dock', key: '7', title: 'term.dockOut', text: 'term.dockOutText', icon: '⇪' },
 ];
 
 function Menu() {
@@ -127,6 +129,7 @@ export function TerminalApp({ user }: { user: SessionUser; params: Record<string
   else if (pathname === '/terminal/pick') body = <PickPage />;
   else if (pathname === '/terminal/putwall') body = <PutwallPage />;
   else if (pathname === '/terminal/pack') body = <PackPage />;
+  else if (pathname === '/terminal/dock') body = <DockPage />;
   else body = <Menu />;
 
   return (

@@ -4,7 +4,7 @@ import { getToken, getUser } from '../session';
 import { newKey } from './termApi';
 
 /**
- * The terminal's outbox: bookings (pick confirmations, put-wall scans) are written to
+ * The terminal's outbox: bookings (pick confirmations, put-wall scans, dock scans) are written to
  * localStorage first and sent from there, in order, one at a time. A scan made while the
  * network is down stays here until `online` fires or the retry timer finds the server again;
  * each entry carries its own Idempotency-Key, so sending it again after a lost answer books it
@@ -19,7 +19,7 @@ const QUEUE_KEY = 'wms.terminal.outbox';
 const REFUSED_KEY = 'wms.terminal.outbox.refused';
 const RETRY_MS = 4000;
 
-export type OutboxKind = 'pick.confirm' | 'pick.skip' | 'pick.short' | 'putwall.scan';
+export type OutboxKind = 'pick.confirm' | 'pick.skip' | 'pick.short' | 'putwall.scan' | 'dock.scan';
 
 export interface OutboxEntry {
   /** Also the Idempotency-Key. */
