@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { apiJson, buildWeb, DESKTOP, logInThroughPage, pathname, PHONE, randomEan, type RunningServer, SHOTS, startServer, uid } from './server';
+import { result, scan, textOf } from './scanner';
 
 /**
  * The dock and the carrier's hand-over. An operator on a 360 px handheld in Chinese scans labelled
@@ -24,24 +25,6 @@ const contexts: BrowserContext[] = [];
 
 const apiCall = <T>(method: string, p: string, body?: unknown, token = adminToken) => apiJson<T>(server.baseUrl, method, p, body, token);
 
-/** A scanner: the code in a burst (5 ms apart), then Enter. */
-async function scan(page: Page, code: string): Promise<void> {
-  await page.keyboard.type(code, { delay: 5 });
-  await page.keyboard.press('Enter');
-}
-
-async function result(page: Page, tone: 'ok' | 'error' | 'ask' | 'network' | 'info', text: RegExp | string) {
-  const panel = page.locator(`[data-testid="term-result"][data-tone="${tone}"]`, { hasText: text });
-  try {
-    await panel.waitFor();
-  } catch (e) {
-    const now = await page.getByTestId('term-result').textContent().catch(() => null);
-    throw new Error(`expected a ${tone} result "${text}", the screen shows: ${now}\n${(e as Error).message}`);
-  }
-  return panel;
-}
-
-const textOf = async (page: Page, testId: string) => ((await page.getByTestId(testId).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
 const expectScanFocus = (page: Page) => page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'scan-input', null, { timeout: 1000 });
 
 /** The current screen at phone and desktop width (nothing wider than the phone), back at the width it had. */

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { apiJson, buildWeb, DESKTOP, PHONE, randomEan, type RunningServer, SHOTS, startServer, uid } from './server';
+import { result, scan, textOf } from './scanner';
 
 /**
  * The picker and the put-wall on a 360 px handheld: a released wave's multi-unit batch is
@@ -43,23 +44,6 @@ interface WaveView {
   orders: Array<{ orderId: number; externalId: string; status: string; batchNo: number; slotNo: number | null; units: number; sortedUnits: number; slotStatus: string }>;
 }
 
-async function scan(page: Page, code: string): Promise<void> {
-  await page.keyboard.type(code, { delay: 5 });
-  await page.keyboard.press('Enter');
-}
-
-async function result(page: Page, tone: 'ok' | 'error' | 'ask' | 'network' | 'info', text: RegExp | string) {
-  const panel = page.locator(`[data-testid="term-result"][data-tone="${tone}"]`, { hasText: text });
-  try {
-    await panel.waitFor();
-  } catch (e) {
-    const now = await page.getByTestId('term-result').textContent().catch(() => null);
-    throw new Error(`expected a ${tone} result "${text}", the screen shows: ${now}\n${(e as Error).message}`);
-  }
-  return panel;
-}
-
-const textOf = async (page: Page, testId: string) => ((await page.getByTestId(testId).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
 const waitText = (page: Page, testId: string, text: string) =>
   page.waitForFunction(([id, want]) => (document.querySelector(`[data-testid="${id}"]`)?.textContent ?? '').replace(/\s+/g, ' ').trim() === want, [testId, text] as const);
 
