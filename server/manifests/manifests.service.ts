@@ -61,9 +61,17 @@ async function manifestParcels(db: Tx, manifestId: number): Promise<ManifestParc
   }));
 }
 
-async function present(db: Tx, row: any, withParcels = true) {
-  const carrier = await db('carriers').where({ id: row.carrier_id }).first('code', 'name');
-  const warehouse = await db('warehouses').where({ id: row.warehouse_id }).first('code', 'name');
+/** Carrier and warehouse names, read once per request (a list names the same few again and again). */
+type Names = Map<string, Promise<any>>;
+const nameOf = (db: Tx, names: Names, table: 'carriers' | 'warehouses', id: unknown) => {
+  const key = `${table}:${id}`;
+  if (!names.has(key)) names.set(key, db(table).where({ id }).first('code', 'name'));
+  return names.get(key)!;
+};
+
+async function present(db: Tx, row: any, withParcels = true, names: Names = new Map()) {
+  const carrier = await nameOf(db, names, 'carriers', row.carrier_id);
+  const warehouse = await nameOf(db, names, 'warehouses', row.warehouse_id);
   const parcels = withParcels ? await manifestParcels(db, Number(row.id)) : null;
   const live = parcels ?? [];
   // an open manifest's totals are live; in a list they come from one aggregate read
@@ -152,7 +160,8 @@ export async function listManifests(ctx: AppContext, caller: Caller, f: PagePara
   if (f.status) q.whereIn('status', f.status.split(','));
   const page = await paginate<any>(q, f);
   const items = [];
-  for (const row of page.items) items.push(await present(ctx.db, row, false));
+  const names: Names = new Map();
+  for (const row of page.items) items.push(await present(ctx.db, row, false, names));
   return { items, nextCursor: page.nextCursor };
 }
 
@@ -185,6 +194,16 @@ export async function scanIntoManifest(ctx: AppContext, caller: Caller, id: numb
  * the lane to put it in.
  */
 export async function dockScan(ctx: AppContext, caller: Caller, input: { waybillNo: string; warehouseId?: number }) {
+  try {
+    return await dockScanOnce(ctx, caller, input);
+  } catch (err) {
+    // another dock opened this carrier's manifest in the same moment: the scan goes on that one
+    if (err instanceof Conflict && err.code === 'MANIFEST_ALREADY_OPEN') return dockScanOnce(ctx, caller, input);
+    throw err;
+  }
+}
+
+async function dockScanOnce(ctx: AppContext, caller: Caller, input: { waybillNo: string; warehouseId?: number }) {
   return inTransaction(ctx.db, async (trx) => {
     const code = input.waybillNo.trim();
     const found = await trx('waybills').where({ waybill_no: code }).orderBy('id', 'desc').select('carrier_id', 'status');

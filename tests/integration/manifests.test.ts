@@ -240,3 +240,14 @@ test('the dock scan sorts parcels by carrier onto each carrier\'s open manifest 
   const m = (await h.http.get(`/api/v1/manifests/${first.body.manifestId}`).set(bearer(hub.operator))).body;
   expect(m.parcels.map((p: any) => p.waybillNo)).toEqual([a.waybillNo, a2.waybillNo]);
 });
+
+test('two docks scanning parcels of one carrier at the same moment, with no manifest open: both go on one new manifest', async () => {
+  const hub = await makeHub(h);
+  const c = await localCarrier(`F${Math.floor(Math.random() * 90) + 10}`);
+  const parcels = [await packedParcel(hub, c.code), await packedParcel(hub, c.code), await packedParcel(hub, c.code)];
+  const answers = await Promise.all(parcels.map((p) => h.http.post('/api/v1/dock/scan').set(bearer(hub.operator)).send({ waybillNo: p.waybillNo })));
+  expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+  expect(new Set(answers.map((a) => a.body.manifestId)).size).toBe(1);
+  const m = (await h.http.get(`/api/v1/manifests/${answers[0].body.manifestId}`).set(bearer(hub.operator))).body;
+  expect(m.parcels.map((p: any) => p.waybillNo).sort()).toEqual(parcels.map((p) => p.waybillNo).sort());
+});

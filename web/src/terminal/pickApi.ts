@@ -47,27 +47,9 @@ export interface Confirmed {
   units: number;
 }
 
-export interface ToteOrder {
-  orderId: number;
-  externalId: string;
-  status: string;
-  slotNo: number | null;
-  units: number;
-  sortedUnits: number;
-  readyToPack: boolean;
-  packed: boolean;
-}
-
-export interface Tote {
-  toteCode: string;
-  waveId: number;
-  batchNo: number;
-  kind: 'single' | 'multi';
-  status: string;
-  picker: string | null;
-  temperature: string;
-  orders: ToteOrder[];
-}
+// a tote as the put-wall sees it is the pack station's tote
+export type { Tote, ToteOrder } from './packApi';
+import type { Tote } from './packApi';
 
 export interface SlotAnswer {
   slotNo: number;
