@@ -198,21 +198,25 @@ test('a packer opens an order from its tote, is stopped by a wrong item, packs i
   await shot(page, 'complete');
 
   // --- Pack while the network is down: refused clearly, nothing lost; then sent ---
-  await page.route('**/api/v1/orders/*/pack', (route) => route.abort('internetdisconnected'));
+  const offline = (route: import('playwright-core').Route) => route.abort('internetdisconnected');
+  await page.route('**/api/v1/orders/*/pack', offline);
   await page.keyboard.press('Enter');
   await result(page, 'network', '未发送');
   expect(await textOf(page, `pack-scanned-${o.orange.skuCode}`)).toBe('2');
   await shot(page, 'unsent');
-  await page.unroute('**/api/v1/orders/*/pack');
 
   // --- answers the server may give at pack time (another packer; the carrier down): the order stays, a clear way on ---
+  // the next answer is put in place before the network "comes back", so no request slips through to the server between them
   const answer = (status: number, code: string, message: string) => (route: import('playwright-core').Route) =>
     route.fulfill({ status, contentType: 'application/json', body: JSON.stringify({ error: { code, message, details: [] } }) });
-  await page.route('**/api/v1/orders/*/pack', answer(409, 'PACK_IN_PROGRESS', 'Order is being packed at another station right now'));
+  const otherPacker = answer(409, 'PACK_IN_PROGRESS', 'Order is being packed at another station right now');
+  await page.route('**/api/v1/orders/*/pack', otherPacker);
+  await page.unroute('**/api/v1/orders/*/pack', offline);
   await page.keyboard.press('Enter');
   await result(page, 'error', '另一位打包员正在打包这个订单');
-  await page.unroute('**/api/v1/orders/*/pack');
-  await page.route('**/api/v1/orders/*/pack', answer(503, 'CARRIER_UNAVAILABLE', '乡村配送 could not be reached: try again'));
+  const carrierDown = answer(503, 'CARRIER_UNAVAILABLE', '乡村配送 could not be reached: try again');
+  await page.route('**/api/v1/orders/*/pack', carrierDown);
+  await page.unroute('**/api/v1/orders/*/pack', otherPacker);
   await page.getByTestId('pack-submit').click();
   await result(page, 'error', '连不上承运商');
   expect(await textOf(page, 'term-result')).toContain('could not be reached');
