@@ -10,6 +10,11 @@
  *   MD5(param + key + customer). Answer `{message, state, status, data: [{time, context, ...}]}`,
  *   or `{result: false, returnCode, message}`. Tracking lives on poll.kuaidi100.com, not on the
  *   label host, hence `trackingBaseUrl`.
+ * - 订阅 (subscription): POST form to `poll` on the tracking host with `schema=json` and `param` =
+ *   `{company, number, key, parameters: {callbackurl, salt, resultv2, phone}}`, unsigned (the key is
+ *   inside param). Answer `{result, returnCode, message}`: 200 提交成功, 501 重复订阅 (already
+ *   subscribed and still tracked), 600 / 601 key wrong / expired, 700 / 701 / 702 bad data, refused
+ *   carrier, carrier not recognised, 500 server error.
  * - 订阅推送 (the push of a subscription, "推送接口"): Kuaidi100 POSTs a form with `param` (JSON:
  *   `{status, message, lastResult: {state, nu, com, data: [...newest first]}}`) and, when the
  *   subscription named a `salt`, `sign` = MD5(param + salt) in upper-case hex. The receiver answers
@@ -235,6 +240,52 @@ function eventsOf(data: any[], state: unknown, what: string): TrackingEvent[] {
   return events.map(({ raw: _raw, ...e }) => e);
 }
 
+/** Return codes of the subscription (poll), which differ from the query's: there 501 is a server error. */
+function pollError(json: any, what: string): CarrierError {
+  const code = String(json.returnCode ?? '');
+  const message = String(json.message ?? 'no message');
+  if (code === '600' || code === '601') return new CarrierError('auth', `${what}: Kuaidi100 refused the key (${code} ${message})`, code);
+  if (code === '500') return new CarrierError('unavailable', `${what}: Kuaidi100 server error (${message})`, code);
+  return new CarrierError('rejected', `${what}: ${code} ${message}`, code || undefined);
+}
+
+/**
+ * Subscribe a waybill so Kuaidi100 pushes its tracking to `callbackUrl`, signed with our salt.
+ * Without a salt the pushes could not be verified (parsePush refuses them), so nothing is asked.
+ */
+async function subscribeTracking(conn: CarrierConnection, waybillNo: string, opts: { callbackUrl: string; phone?: string }): Promise<void> {
+  const { creds, settings } = parseConn(conn);
+  const what = `Kuaidi100 subscription of ${waybillNo}`;
+  if (!creds.salt) throw new CarrierError('auth', `${what}: the connection has no push "salt", so pushes could not be verified; set one before subscribing`);
+  const param = JSON.stringify({
+    company: settings.kuaidicom,
+    number: waybillNo,
+    key: creds.key,
+    parameters: {
+      callbackurl: opts.callbackUrl,
+      salt: creds.salt,
+      resultv2: '1',
+      // required for SF (shunfeng) numbers, optional for the others
+      ...(opts.phone ? { phone: opts.phone } : {}),
+    },
+  });
+  const answer = await carrierRequest(
+    {
+      url: endpoint(trackingBase(conn, settings), 'poll'),
+      contentType: 'application/x-www-form-urlencoded;charset=UTF-8',
+      body: formBody({ schema: 'json', param }),
+      timeoutMs: conn.timeoutMs,
+    },
+    what,
+  );
+  const json = answer.json;
+  if (json.returnCode === undefined || json.returnCode === null) throw new CarrierError('malformed', `${what}: no returnCode in the answer`);
+  const code = String(json.returnCode);
+  // 501 重复订阅: subscribed earlier and still tracked, so the pushes come already
+  if ((code === '200' && json.result !== false) || code === '501') return;
+  throw pollError(json, what);
+}
+
 /** sign of a subscription push: upper-case hex MD5 of param + salt. */
 export function kuaidi100PushSign(param: string, salt: string): string {
   return crypto.createHash('md5').update(param + salt, 'utf8').digest('hex').toUpperCase();
@@ -308,4 +359,5 @@ export const kuaidi100Adapter: CarrierAdapter = {
   cancelWaybill,
   track,
   parsePush,
+  subscribeTracking,
 };

@@ -11,12 +11,13 @@
  * - EXP_RECE_CREATE_ORDER (下订单): orderId is ours (the reference); SF refuses a second order with
  *   the same orderId (errorCode 8016 重复下单), so a retry looks the order up with
  *   EXP_RECE_SEARCH_ORDER_RESP and returns the waybill already issued.
- * - EXP_RECE_UPDATE_ORDER with dealType 2 cancels; EXP_RECE_SEARCH_ROUTES returns routes by opCode.
+ * - EXP_RECE_UPDATE_ORDER with dealType 2 cancels, with dealType 1 confirms the hand-over (订单确认,
+ *   with the weighed `totalWeight` in kg); EXP_RECE_SEARCH_ROUTES returns routes by opCode.
  */
 import crypto from 'node:crypto';
 import { z } from 'zod';
 import { carrierRequest, cargoText, chinaTimeToIso, formBody, kg } from './http';
-import { CarrierError, type CarrierAdapter, type CarrierAddress, type CarrierConnection, type TrackingEvent, type TrackingStatus, type Waybill, type WaybillRequest } from './types';
+import { CarrierError, type CarrierAdapter, type CarrierAddress, type CarrierConnection, type HandoverOutcome, type HandoverParcel, type TrackingEvent, type TrackingStatus, type Waybill, type WaybillRequest } from './types';
 
 const DEFAULT_BASE_URL = 'https://sfapi.sf-express.com/std/service';
 
@@ -45,6 +46,12 @@ export type SfSettings = z.infer<typeof sfSettings>;
 export const SF_DUPLICATE_ORDER = '8016';
 /** 已消单: cancelling what is already cancelled */
 const SF_ALREADY_CANCELLED = '8037';
+/**
+ * Answers to a confirm that mean the order stands confirmed: 8252 订单已确认 (a second confirm), and
+ * 8019 订单已确认或已消单, which SF documents for accounts whose orders are confirmed on creation
+ * (丰桥's default). 8019 can also mean cancelled; SF does not say which, so the words are kept.
+ */
+const SF_ALREADY_CONFIRMED = new Set(['8252', '8019']);
 
 /** java.net.URLEncoder.encode(s, "UTF-8"): encodeURIComponent plus ! ' ( ) ~, and '+' for space. */
 export function javaUrlEncode(s: string): string {
@@ -207,6 +214,42 @@ async function cancelWaybill(conn: CarrierConnection, waybillNo: string, referen
 }
 
 /**
+ * One EXP_RECE_UPDATE_ORDER dealType 1 per parcel (SF takes one order per call). SF's refusal of a
+ * parcel (8018 no such order, 8017 order and waybill do not match, 8037 / 8253 cancelled ...) is
+ * that parcel's outcome; a gateway or transport failure throws, and the retry is safe because a
+ * parcel confirmed before the failure answers 8252 the second time.
+ */
+async function confirmHandover(conn: CarrierConnection, parcels: HandoverParcel[]): Promise<HandoverOutcome[]> {
+  const outcomes: HandoverOutcome[] = [];
+  // one after another: SF limits calls per partner (A1005), and a manifest is a background job
+  for (const p of parcels) {
+    const what = `SF hand-over of ${p.reference} (${p.waybillNo})`;
+    const msg = {
+      orderId: p.reference,
+      dealType: 1,
+      language: 'zh-CN',
+      waybillNoInfoList: [{ waybillType: 1, waybillNo: p.waybillNo }],
+      // SF: "如果提供此值，必须>0"; without a weight SF keeps the one given at order time
+      ...(p.weightG > 0 ? { totalWeight: kg(p.weightG) } : {}),
+    };
+    const result = await call(conn, 'EXP_RECE_UPDATE_ORDER', msg, what);
+    outcomes.push(handoverOutcome(p.waybillNo, result));
+  }
+  return outcomes;
+}
+
+function handoverOutcome(waybillNo: string, r: ServiceResult): HandoverOutcome {
+  if (r.success) {
+    // resStatus: 1 客户订单号与顺丰运单不匹配, 2 操作成功
+    if (String(r.msgData?.resStatus ?? '') === '1') return { waybillNo, outcome: 'refused', detail: 'resStatus 1 客户订单号与顺丰运单不匹配' };
+    return { waybillNo, outcome: 'confirmed', detail: null };
+  }
+  const words = `${r.errorCode} ${r.errorMsg}`.trim() || 'refused without a reason';
+  if (SF_ALREADY_CONFIRMED.has(r.errorCode)) return { waybillNo, outcome: 'confirmed', detail: words };
+  return { waybillNo, outcome: 'refused', detail: words };
+}
+
+/**
  * SF route opCodes (路由操作码): 50/54 收件, 30/31/36/105/106/130 in the network (装车, 到达, 中转),
  * 44/204 派送中, 80/8000 签收, 33/70/77 派送异常 / 滞留, 99 退回, 607 代收点 (waiting for pick-up).
  */
@@ -254,4 +297,5 @@ export const sfAdapter: CarrierAdapter = {
   createWaybill,
   cancelWaybill,
   track,
+  confirmHandover,
 };

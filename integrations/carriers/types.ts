@@ -117,6 +117,34 @@ export interface CarrierAdapter {
    * parsed. Absent when the carrier has no push we accept. Throws CarrierPushRefused.
    */
   parsePush?(conn: CarrierConnection, req: CarrierPushRequest): CarrierPush;
+  /**
+   * The carrier API's hand-over call, where it has one (SF: EXP_RECE_UPDATE_ORDER dealType 1,
+   * 确认 with the weighed parcel): tells the carrier the parcels of a closed manifest are handed to
+   * it. Each parcel is answered on its own; a refusal of one does not stop the others. Throws a
+   * CarrierError only when the carrier cannot be reached or read at all (the call is retried).
+   * Absent when the carrier's API has no such call (the signed sheet is the hand-over).
+   */
+  confirmHandover?(conn: CarrierConnection, parcels: HandoverParcel[]): Promise<HandoverOutcome[]>;
+  /**
+   * Ask the carrier to push this waybill's tracking to `callbackUrl` (Kuaidi100 订阅: poll.kuaidi100.com/poll,
+   * with the salt that signs each push). Resolves when subscribed, or already subscribed. Absent
+   * when the carrier has no subscription (it is polled).
+   */
+  subscribeTracking?(conn: CarrierConnection, waybillNo: string, opts: { callbackUrl: string; phone?: string }): Promise<void>;
+}
+
+export interface HandoverParcel {
+  waybillNo: string;
+  /** our reference the waybill was requested with (WaybillRequest.reference) */
+  reference: string;
+  weightG: number;
+}
+
+export interface HandoverOutcome {
+  waybillNo: string;
+  /** `confirmed` (also when the carrier had it confirmed already) or `refused`, with the carrier's words */
+  outcome: 'confirmed' | 'refused';
+  detail?: string | null;
 }
 
 export interface CarrierPushRequest {

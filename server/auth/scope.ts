@@ -28,6 +28,16 @@ export function whereOwner<Q extends Knex.QueryBuilder>(q: Q, p: Principal, colu
   return q;
 }
 
+/**
+ * Rows that belong both to an owner and to a carrier (parcels): a carrier sees its own carrier's,
+ * whoever owns them; a seller its own owner's; the hub's roles every one.
+ */
+export function whereOwnerOrCarrier<Q extends Knex.QueryBuilder>(q: Q, p: Principal, ownerColumn = 'owner_id', carrierColumn = 'carrier_id'): Q {
+  if (p.role === 'carrier') q.where(carrierColumn, p.carrierId ?? -1);
+  else whereOwner(q, p, ownerColumn);
+  return q;
+}
+
 export function whereCarrier<Q extends Knex.QueryBuilder>(q: Q, p: Principal, column = 'carrier_id'): Q {
   const carrier = visibleCarrierId(p);
   if (carrier !== null) q.where(column, carrier);

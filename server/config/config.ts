@@ -35,6 +35,10 @@ const EnvSchema = z.object({
   WMS_PII_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   WMS_CARRIER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   WMS_PRINTER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  WMS_PUBLIC_URL: z
+    .string()
+    .refine((v) => /^https?:\/\/[^/\s]+/.test(v), { message: 'must be the http(s):// address carriers reach this hub at' })
+    .optional(),
 });
 
 export type DatabaseKind = 'sqlite' | 'mysql';
@@ -57,6 +61,8 @@ export interface Config {
   workers: boolean;
   /** receivers' personal data is erased this many days after the order shipped or was cancelled */
   piiRetentionDays: number;
+  /** where carriers reach this hub (their tracking pushes); without it parcels are only polled */
+  publicUrl?: string;
   /** one carrier API request gives up after this long (the packer is waiting) */
   carrierTimeoutMs: number;
   /** one printer connection: connect, send, and close within this long */
@@ -128,6 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     piiRetentionDays: e.WMS_PII_RETENTION_DAYS,
     carrierTimeoutMs: e.WMS_CARRIER_TIMEOUT_MS,
     printerTimeoutMs: e.WMS_PRINTER_TIMEOUT_MS,
+    publicUrl: e.WMS_PUBLIC_URL ? e.WMS_PUBLIC_URL.replace(/\/+$/, '') : undefined,
     jsonLimit: e.WMS_JSON_LIMIT,
     uploadLimitBytes: e.WMS_UPLOAD_LIMIT_MB * 1024 * 1024,
     workers: e.WMS_WORKERS === '1',

@@ -9,6 +9,7 @@ import { waveRulesJob, WAVE_RULES_EVERY_MS } from '../waves/wave-rules';
 import { printJob } from '../printing/print.job';
 import { cancelWaybillJob } from '../packing/parcels.service';
 import { trackJob, TRACK_SWEEP_EVERY_MS } from '../tracking/poll.service';
+import { carrierHandoverJob, trackingSubscribeJob } from '../manifests/carrier-sync';
 
 /** Every job type of the product, in one typed map (later modules add theirs here). */
 export const JOBS = {
@@ -23,6 +24,8 @@ export const JOBS = {
   'print.send': printJob,
   'carriers.cancel': cancelWaybillJob,
   'carriers.track': trackJob,
+  'carriers.handover': carrierHandoverJob,
+  'carriers.subscribe': trackingSubscribeJob,
 } satisfies Record<string, JobSpec>;
 
 export type JobType = keyof typeof JOBS;

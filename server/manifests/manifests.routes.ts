@@ -6,6 +6,7 @@ import { Id, ListQuery, pageOf, z } from '../http/zod';
 import { renderLabels } from '../../printers/render';
 import { manifestPages } from '../../printers/documents/manifest';
 import { csvBuffer } from '../tabular/write';
+import { CARRIER_SYNC_STATUSES, retryCarrierHandover } from './carrier-sync';
 import { closeManifest, dockScan, getManifest, handOver, listManifests, MANIFEST_STATUSES, openManifest, removeFromManifest, resolveDispute, scanIntoManifest, type Manifest } from './manifests.service';
 
 const DOCK = ['admin', 'supervisor', 'operator'] as const;
@@ -20,6 +21,16 @@ const ManifestParcel = z.object({
   scannedBy: z.string(),
   scannedAt: z.string().nullable(),
   received: z.boolean().nullable().openapi({ description: "the carrier's answer: null before the hand-over, false when reported missing" }),
+  carrierConfirmed: z.boolean().nullable().openapi({ description: "the carrier API's answer to the hand-over call: null not asked (or the carrier has no such call), false refused" }),
+  carrierDetail: z.string().nullable().openapi({ description: "the carrier's words when it refused" }),
+});
+
+const CarrierHandover = z.object({
+  status: z.enum(CARRIER_SYNC_STATUSES).nullable().openapi({
+    description: "the hand-over call to the carrier's API after closing: not_needed (the carrier's API has none), pending, done, partial (some parcels refused), failed; null while open",
+  }),
+  error: z.string().nullable(),
+  syncedAt: z.string().nullable(),
 });
 
 const Manifest = z
@@ -46,6 +57,7 @@ const Manifest = z
     resolution: z.string().nullable(),
     resolvedBy: z.string().nullable(),
     resolvedAt: z.string().nullable(),
+    carrierHandover: CarrierHandover,
     parcels: z.array(ManifestParcel).optional().openapi({ description: 'in the order scanned (not in lists)' }),
   })
   .openapi('Manifest');
@@ -191,6 +203,19 @@ export function manifestRoutes(ctx: AppContext, registry: OpenAPIRegistry): Rout
     body: z.object({ resolution: z.string().trim().min(1).max(2000), foundWaybillNos: z.array(z.string().trim().min(1).max(64)).max(10_000).optional() }).strict(),
     response: { status: 200, description: 'The manifest', schema: Manifest },
     handler: async ({ params, body, caller }) => ({ body: await resolveDispute(ctx, caller, params.id, body) }),
+  });
+  defineRoute(r, registry, {
+    method: 'post',
+    path: '/api/v1/manifests/:id/carrier-handover/retry',
+    summary: "Send the hand-over call to the carrier's API again, for the parcels it has not confirmed (after a failure or a partial refusal)",
+    tag: 'manifests',
+    roles: ['admin', 'supervisor'],
+    params: byId,
+    response: { status: 202, description: 'Queued; the manifest', schema: Manifest },
+    handler: async ({ params, caller }) => {
+      await retryCarrierHandover(ctx, caller, params.id);
+      return { status: 202, body: await getManifest(ctx, caller, params.id) };
+    },
   });
   return r;
 }

@@ -9,6 +9,7 @@ import { visibleCarrierId } from '../auth/scope';
 import { audit } from '../audit';
 import { actorOf } from '../orders/orders.model';
 import { queueWriteBacks } from '../stores/writeback';
+import { carrierSyncView, queueCarrierHandover, queueTrackingSubscriptions } from './carrier-sync';
 
 /**
  * Manifests: the list of parcels one carrier takes from one warehouse. Open → parcels are added by
@@ -29,6 +30,9 @@ export interface ManifestParcel {
   scannedBy: string;
   scannedAt: string | null;
   received: boolean | null;
+  /** the carrier API's answer to the hand-over call: null not asked (or no such call), false refused */
+  carrierConfirmed: boolean | null;
+  carrierDetail: string | null;
 }
 
 const bool = (v: unknown): boolean | null => (v === null || v === undefined ? null : Boolean(Number(v)));
@@ -58,6 +62,8 @@ async function manifestParcels(db: Tx, manifestId: number): Promise<ManifestParc
     scannedBy: r.scanned_by,
     scannedAt: toIso(r.scanned_at),
     received: bool(r.received),
+    carrierConfirmed: bool(r.carrier_confirmed),
+    carrierDetail: r.carrier_detail ?? null,
   }));
 }
 
@@ -103,6 +109,7 @@ async function present(db: Tx, row: any, withParcels = true, names: Names = new 
     resolution: (row.resolution as string) ?? null,
     resolvedBy: (row.resolved_by as string) ?? null,
     resolvedAt: toIso(row.resolved_at),
+    carrierHandover: carrierSyncView(row),
     parcels: parcels ?? undefined,
   };
 }
@@ -244,6 +251,10 @@ async function addParcel(trx: Tx, caller: Caller, m: any, code: string) {
   if (order.status === 'cancelled' || order.intercept) {
     throw new BusinessRule('ORDER_CANCELLED', `Order ${order.external_id} was cancelled: pull parcel ${code} out, it must not ship`, [{ field: 'waybillNo', code: 'cancelled', message: `order ${order.external_id}` }]);
   }
+  if (order.status === 'picked') {
+    // a carton of a split order whose other cartons are not all packed yet: the parcels leave together
+    throw new BusinessRule('ORDER_NOT_PACKED', `Order ${order.external_id} is not completely packed: keep parcel ${code} with its other cartons until the last is labelled`, [{ field: 'waybillNo', code: 'not_packed', message: `order ${order.external_id}` }]);
+  }
   const on = await trx('manifest_parcels')
     .join('manifests', 'manifests.id', 'manifest_parcels.manifest_id')
     .where('manifest_parcels.parcel_id', parcel.id)
@@ -305,18 +316,28 @@ export async function closeManifest(ctx: AppContext, caller: Caller, id: number)
     const now = nowDb();
     const total = rows.reduce((s: number, r: any) => s + Number(r.weight_g), 0);
     await trx('manifests').where({ id: m.id }).update({ status: 'closed', open_key: null, parcel_count: rows.length, total_weight_g: total, closed_by: actorOf(caller.principal), closed_at: now, updated_at: now });
-    await audit(trx, caller, { action: 'close', entity: 'manifest', entityId: Number(m.id), details: { parcels: rows.length, totalWeightG: total } });
+    const sync = await queueCarrierHandover(ctx, trx, m);
+    await audit(trx, caller, { action: 'close', entity: 'manifest', entityId: Number(m.id), details: { parcels: rows.length, totalWeightG: total, carrierHandover: sync } });
     return present(trx, await trx('manifests').where({ id: m.id }).first());
   });
 }
 
-/** The orders become shipped; in the same transaction each store order's write-back is queued. */
+/**
+ * The orders become shipped; in the same transaction each store order's write-back is queued. A
+ * split order ships when the carrier has received every one of its parcels (on this manifest or
+ * another); until then it stays packed.
+ */
 async function ship(ctx: AppContext, trx: Trx, orderIds: number[], actor: string, message: string) {
   const now = nowDb();
   const shipped: number[] = [];
-  for (const orderId of orderIds) {
+  for (const orderId of [...new Set(orderIds)]) {
     const o = await trx('orders').where({ id: orderId }).forUpdate().first('status', 'version');
     if (o?.status !== 'packed') continue;
+    const notReceived = await trx('parcels')
+      .where({ order_id: orderId, status: 'labelled' })
+      .whereNotExists((q) => q.select(trx.raw('1')).from('manifest_parcels as mp').whereRaw('mp.parcel_id = parcels.id').where('mp.received', true))
+      .first('id');
+    if (notReceived) continue;
     await trx('orders').where({ id: orderId }).update({ status: 'shipped', shipped_at: now, version: Number(o.version) + 1, updated_at: now });
     await trx('order_events').insert({ order_id: orderId, event: 'shipped', from_status: 'packed', to_status: 'shipped', actor, message, created_at: now });
     shipped.push(orderId);
@@ -336,7 +357,7 @@ export async function handOver(ctx: AppContext, caller: Caller, id: number, inpu
       const why = m.status === 'open' ? 'is still open: the hub closes it first' : `was already confirmed (${m.status.replace('_', ' ')})`;
       throw new Conflict('MANIFEST_NOT_CLOSED', `Manifest ${m.manifest_no} ${why}`);
     }
-    const listed = await trx('manifest_parcels').where({ manifest_id: m.id }).select('id', 'order_id', 'waybill_no');
+    const listed = await trx('manifest_parcels').where({ manifest_id: m.id }).select('id', 'order_id', 'parcel_id', 'waybill_no');
     const missing = [...new Set((input.missingWaybillNos ?? []).map((w) => w.trim()).filter(Boolean))];
     const unknown = missing.filter((w) => !listed.some((p: any) => p.waybill_no === w));
     if (unknown.length) {
@@ -364,6 +385,7 @@ export async function handOver(ctx: AppContext, caller: Caller, id: number, inpu
       updated_at: now,
     });
     await ship(ctx, trx, received.map((p: any) => Number(p.order_id)), actor, `handed over on ${m.manifest_no} to ${input.receivedBy}`);
+    await queueTrackingSubscriptions(ctx, trx, received.map((p: any) => Number(p.parcel_id)));
     await audit(trx, caller, { action: 'handover', entity: 'manifest', entityId: Number(m.id), details: { receivedBy: input.receivedBy, countedCount: input.countedCount, missing } });
     return present(trx, await trx('manifests').where({ id: m.id }).first());
   });
@@ -377,7 +399,7 @@ export async function resolveDispute(ctx: AppContext, caller: Caller, id: number
   return inTransaction(ctx.db, async (trx) => {
     const m = await loadManifest(trx, caller, id, true);
     if (m.status !== 'disputed') throw new Conflict('NOT_DISPUTED', `Manifest ${m.manifest_no} is ${m.status.replace('_', ' ')}, not disputed`);
-    const missing = await trx('manifest_parcels').where({ manifest_id: m.id, received: false }).select('id', 'order_id', 'waybill_no');
+    const missing = await trx('manifest_parcels').where({ manifest_id: m.id, received: false }).select('id', 'order_id', 'parcel_id', 'waybill_no');
     const found = [...new Set((input.foundWaybillNos ?? []).map((w) => w.trim()).filter(Boolean))];
     const notMissing = found.filter((w) => !missing.some((p: any) => p.waybill_no === w));
     if (notMissing.length) throw new BusinessRule('NOT_MISSING', `Not reported missing on ${m.manifest_no}: ${notMissing.join(', ')}`);
@@ -387,6 +409,7 @@ export async function resolveDispute(ctx: AppContext, caller: Caller, id: number
     if (rows.length) await trx('manifest_parcels').whereIn('id', rows.map((p: any) => p.id)).update({ received: true });
     await trx('manifests').where({ id: m.id }).update({ status: 'handed_over', resolution: input.resolution, resolved_by: actor, resolved_at: now, updated_at: now });
     await ship(ctx, trx, rows.map((p: any) => Number(p.order_id)), actor, `found after hand-over of ${m.manifest_no}`);
+    await queueTrackingSubscriptions(ctx, trx, rows.map((p: any) => Number(p.parcel_id)));
     await audit(trx, caller, { action: 'resolve', entity: 'manifest', entityId: Number(m.id), details: { resolution: input.resolution, found } });
     return present(trx, await trx('manifests').where({ id: m.id }).first());
   });

@@ -1,12 +1,28 @@
 /**
  * A fake Kuaidi100 on loopback: `label/order` (method order / cancel, sign = upper-case MD5 of
- * param + t + key + secret) and `poll/query.do` (sign = upper-case MD5 of param + key + customer),
- * answering in Kuaidi100's formats and return codes. The signatures are recomputed here on their
- * own, apart from the adapter's, so a mistake on either side fails the tests.
+ * param + t + key + secret), `poll/query.do` (sign = upper-case MD5 of param + key + customer) and
+ * the subscription `poll` (form schema + param with the key inside; 600 wrong key, 700 bad data,
+ * 501 重复订阅 while the number is still tracked), answering in Kuaidi100's formats and return
+ * codes. The signatures are recomputed here on their own, apart from the adapter's, so a mistake
+ * on either side fails the tests. Accepted subscriptions are kept in `subscriptions`.
  */
 import crypto from 'node:crypto';
 import { chinaTime, formParams, routingCodeFor, sortCenterFor, splitPrintAddr, startCarrierServer, waybillNumber, type FakeAnswer, type FakeState } from './base';
 import type { FakeCarrier, FakeCarrierOptions, FakeTrackingEvent } from './types';
+
+/** A subscription the fake accepted, by waybill number: where and how Kuaidi100 would push. */
+export interface FakeKuaidi100Subscription {
+  company: string;
+  number: string;
+  callbackurl: string;
+  /** null when the subscription named none (pushes then go unsigned) */
+  salt: string | null;
+  resultv2: string | null;
+  phone: string | null;
+  at: Date;
+}
+
+export type FakeKuaidi100 = FakeCarrier & { subscriptions: Map<string, FakeKuaidi100Subscription> };
 
 const DEFAULTS = { key: 'kd100-test-key', secret: 'kd100-test-secret', customer: 'KD100CUSTOMER01' };
 
@@ -96,16 +112,42 @@ function query(p: Record<string, string>, creds: typeof DEFAULTS, state: FakeSta
   return { body: { message: 'ok', nu: param.num, ischeck: state0 === '3' ? '1' : '0', condition: 'F00', com: param.com, status: '200', state: state0, data } };
 }
 
-export async function startFakeKuaidi100(opts: FakeCarrierOptions = {}): Promise<FakeCarrier> {
+function subscribe(p: Record<string, string>, creds: typeof DEFAULTS, subscriptions: Map<string, FakeKuaidi100Subscription>): FakeAnswer {
+  if (p.schema && p.schema !== 'json') return fail('700', `订阅数据错误: 不支持的 schema ${p.schema}`);
+  let param: any;
+  try {
+    param = JSON.parse(p.param ?? '');
+  } catch {
+    return fail('700', '订阅数据错误: param 不是 JSON');
+  }
+  if (!param || param.key !== creds.key) return fail('600', '您不是合法的订阅者(即授权Key出错)');
+  const company = typeof param.company === 'string' ? param.company : '';
+  const number = typeof param.number === 'string' ? param.number.trim() : '';
+  if (!/^[a-z0-9]+$/.test(company)) return fail('700', '订阅数据错误: 不支持的快递公司');
+  if (number.length < 6 || number.length > 32) return fail('700', '订阅数据错误: 单号为空或长度不对');
+  const parameters = param.parameters ?? {};
+  const callbackurl = typeof parameters.callbackurl === 'string' ? parameters.callbackurl : '';
+  if (!/^https?:\/\/[^\s]+$/.test(callbackurl)) return fail('700', '订阅数据错误: 错误的回调地址');
+  const earlier = subscriptions.get(number);
+  if (earlier && earlier.company === company) return fail('501', '重复订阅');
+  const str = (v: unknown) => (typeof v === 'string' && v ? v : null);
+  subscriptions.set(number, { company, number, callbackurl, salt: str(parameters.salt), resultv2: str(parameters.resultv2), phone: str(parameters.phone), at: new Date() });
+  return { body: { result: true, returnCode: '200', message: '提交成功' } };
+}
+
+export async function startFakeKuaidi100(opts: FakeCarrierOptions = {}): Promise<FakeKuaidi100> {
   const creds = { ...DEFAULTS, ...opts.credentials } as typeof DEFAULTS;
   const settings = { kuaidicom: 'zhongtong', partnerId: 'ZTO-OUTLET-0571', partnerKey: 'outlet-pass', ...opts.settings };
-  return startCarrierServer('', { credentials: creds, settings }, (req, state) => {
+  const subscriptions = new Map<string, FakeKuaidi100Subscription>();
+  const fake = await startCarrierServer('', { credentials: creds, settings }, (req, state) => {
     if (req.method !== 'POST') return { status: 405, body: 'Method Not Allowed' };
     const p = formParams(req.body);
     if (req.path === '/label/order') return label(p, creds, state);
     if (req.path === '/poll/query.do') return query(p, creds, state);
+    if (req.path === '/poll') return subscribe(p, creds, subscriptions);
     return { status: 404, body: 'Not Found' };
   });
+  return Object.assign(fake, { subscriptions });
 }
 
 /**

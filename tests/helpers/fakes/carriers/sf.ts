@@ -2,13 +2,32 @@
  * A fake SF open platform (丰桥 `/std/service`) on loopback. It checks the public parameters and
  * msgDigest = Base64(MD5(URLEncoder.encode(msgData + timestamp + checkWord, "UTF-8"))) as the
  * gateway does (A1001 / A1004 / A1006), then serves EXP_RECE_CREATE_ORDER (8016 on a repeated
- * orderId), EXP_RECE_SEARCH_ORDER_RESP, EXP_RECE_UPDATE_ORDER (dealType 2) and
- * EXP_RECE_SEARCH_ROUTES with apiResultData as a JSON string, as SF does. The digest is computed
- * here independently of the adapter.
+ * orderId), EXP_RECE_SEARCH_ORDER_RESP, EXP_RECE_UPDATE_ORDER (dealType 1 确认, dealType 2 取消)
+ * and EXP_RECE_SEARCH_ROUTES with apiResultData as a JSON string, as SF does. The digest is
+ * computed here independently of the adapter.
+ *
+ * Confirming: the fake behaves like an account set to "不自动确认" (orders wait for dealType 1), and
+ * answers with the codes of SF's EXP_RECE_UPDATE_ORDER page: 6136 no waybillNoInfoList, 8018 unknown
+ * orderId, 8017 waybill not the order's, 8253 order cancelled, 8252 already confirmed. Confirmed
+ * waybills are kept in `confirmed`, by waybill number; a second confirm leaves the entry as it was.
  */
 import crypto from 'node:crypto';
 import { chinaTime, formParams, routingCodeFor, sortCenterFor, startCarrierServer, waybillNumber, type FakeAnswer, type FakeState } from './base';
 import type { FakeCarrier, FakeCarrierOptions, FakeWaybillRecord } from './types';
+
+/** A dealType 1 the fake accepted, by waybill number: what SF was told at hand-over. */
+export interface FakeSfConfirmation {
+  /** our reference */
+  orderId: string;
+  waybillNo: string;
+  /** totalWeight (kg) as received, null when the confirm carried none */
+  weightKg: number | null;
+  at: Date;
+  /** msgData as received */
+  request: any;
+}
+
+export type FakeSf = FakeCarrier & { confirmed: Map<string, FakeSfConfirmation> };
 
 const DEFAULTS = { partnerId: 'ORIGINWMS_TEST', checkWord: 'sf-sandbox-checkword-0123456789ab' };
 const SERVICES = new Set(['EXP_RECE_CREATE_ORDER', 'EXP_RECE_SEARCH_ORDER_RESP', 'EXP_RECE_UPDATE_ORDER', 'EXP_RECE_SEARCH_ROUTES']);
@@ -89,7 +108,21 @@ function createOrder(msg: any, state: FakeState): FakeAnswer {
   return ok(orderMsg(msg.orderId, rec));
 }
 
-function service(code: string, msg: any, state: FakeState): FakeAnswer {
+function confirmOrder(msg: any, state: FakeState, confirmed: Map<string, FakeSfConfirmation>): FakeAnswer {
+  const rec = msg.orderId ? state.waybills.get(msg.orderId) : undefined;
+  const list: any[] = Array.isArray(msg.waybillNoInfoList) ? msg.waybillNoInfoList : [];
+  if (list.length === 0 || !list.some((w) => w?.waybillNo)) return refuse('6136', '未传入订单确认信息');
+  if (!rec) return refuse('8018', '未获取到订单信息');
+  if (!list.some((w) => w?.waybillNo === rec.waybillNo)) return refuse('8017', '订单号与运单号不匹配');
+  if (rec.cancelled) return refuse('8253', '订单已取消');
+  if (confirmed.has(rec.waybillNo)) return refuse('8252', '订单已确认');
+  const weight = msg.totalWeight === undefined || msg.totalWeight === null ? null : Number(msg.totalWeight);
+  if (weight !== null && !(weight > 0)) return refuse('1000', 'totalWeight 必须>0');
+  confirmed.set(rec.waybillNo, { orderId: msg.orderId, waybillNo: rec.waybillNo, weightKg: weight, at: new Date(), request: msg });
+  return ok({ orderId: msg.orderId, waybillNoInfoList: [{ waybillType: 1, waybillNo: rec.waybillNo }], resStatus: 2, extraInfoList: null });
+}
+
+function service(code: string, msg: any, state: FakeState, confirmed: Map<string, FakeSfConfirmation>): FakeAnswer {
   switch (code) {
     case 'EXP_RECE_CREATE_ORDER':
       return createOrder(msg, state);
@@ -98,9 +131,11 @@ function service(code: string, msg: any, state: FakeState): FakeAnswer {
       return rec ? ok(orderMsg(msg.orderId, rec)) : refuse('8018', '未获取到订单信息');
     }
     case 'EXP_RECE_UPDATE_ORDER': {
+      // dealType defaults to 1 (确认)
+      if (String(msg.dealType ?? '1') === '1') return confirmOrder(msg, state, confirmed);
+      if (String(msg.dealType) !== '2') return refuse('1000', `dealType ${msg.dealType} 不支持`);
       const rec = msg.orderId ? state.waybills.get(msg.orderId) : undefined;
       if (!rec) return refuse('8018', '未获取到订单信息');
-      if (String(msg.dealType) !== '2') return ok({ orderId: msg.orderId, resStatus: 1 });
       if (rec.cancelled) return refuse('8037', '已消单');
       rec.cancelled = true;
       return ok({ orderId: msg.orderId, waybillNoInfoList: [{ waybillType: 1, waybillNo: rec.waybillNo }], resStatus: 2 });
@@ -118,10 +153,11 @@ function service(code: string, msg: any, state: FakeState): FakeAnswer {
   }
 }
 
-export async function startFakeSf(opts: FakeCarrierOptions = {}): Promise<FakeCarrier> {
+export async function startFakeSf(opts: FakeCarrierOptions = {}): Promise<FakeSf> {
   const creds = { ...DEFAULTS, ...opts.credentials } as typeof DEFAULTS;
   const settings = { monthlyCard: '7551234567', expressTypeId: 1, coldExpressTypeId: 30, ...opts.settings };
-  return startCarrierServer('/std/service', { credentials: creds, settings }, (req, state) => {
+  const confirmed = new Map<string, FakeSfConfirmation>();
+  const fake = await startCarrierServer('/std/service', { credentials: creds, settings }, (req, state) => {
     if (req.path !== '/std/service') return { status: 404, body: 'Not Found' };
     if (req.method !== 'POST') return { status: 405, body: 'Method Not Allowed' };
     const p = formParams(req.body);
@@ -135,6 +171,7 @@ export async function startFakeSf(opts: FakeCarrierOptions = {}): Promise<FakeCa
     } catch {
       return refuse('1000', 'msgData 报文格式错误');
     }
-    return service(p.serviceCode, msg, state);
+    return service(p.serviceCode, msg, state, confirmed);
   });
+  return Object.assign(fake, { confirmed });
 }
