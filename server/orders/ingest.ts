@@ -289,15 +289,17 @@ async function applyUpdate(
   const common = { platform_status: cut(o.platformStatus, 48), platform_updated_at: iso(o.updatedAt), body_hash: hash, updated_at: now, version: Number(prev.version) + 1 };
 
   if (o.cancelled) {
-    if (prevStatus === 'cancelled' || prevStatus === 'shipped' || (prevStatus === 'packed' && prev.intercept)) {
+    // a split order with cartons labelled already is stopped like a packed one: its parcels exist
+    const labelled = prevStatus === 'packed' || (prevStatus === 'picked' && (await hasLabelledParcels(trx, id)));
+    if (prevStatus === 'cancelled' || prevStatus === 'shipped' || (labelled && prev.intercept)) {
       if (prevStatus === 'shipped') event('cancel_after_ship', prevStatus, 'the platform cancelled an order already shipped');
       await trx('orders').where({ id }).update(common);
       return same(prevStatus, 'updated');
     }
-    if (prevStatus === 'packed') {
+    if (labelled) {
       await trx('orders').where({ id }).update({ ...common, intercept: true });
-      event('intercept', 'packed', 'cancelled on the platform after packing: parcel to be intercepted, not manifested');
-      return same('packed', 'updated');
+      event('intercept', prevStatus, 'cancelled on the platform after packing: parcel to be intercepted, not manifested');
+      return same(prevStatus, 'updated');
     }
     await cancelRow(trx, prev, { ...common }, now);
     event('cancelled', 'cancelled', 'cancelled on the platform');
@@ -341,6 +343,11 @@ async function applyUpdate(
 }
 
 /** Cancels an order not yet packed, giving back the stock reserved for it. */
+/** Whether a carton of the order is labelled (a split order part packed, or a packed one). */
+export async function hasLabelledParcels(trx: Trx, orderId: number): Promise<boolean> {
+  return !!(await trx('parcels').where({ order_id: orderId, status: 'labelled' }).first('id'));
+}
+
 export async function cancelRow(trx: Trx, prev: any, extra: Record<string, unknown>, now: string): Promise<void> {
   if (!CANCELLABLE.includes(prev.status)) throw new Error(`order ${prev.id} cannot be cancelled in status ${prev.status}`);
   if (prev.wave_id) await releaseWaveOrder(trx, Number(prev.id));

@@ -16,6 +16,7 @@ const FILE_TYPES = ['text/csv', 'application/vnd.openxmlformats-officedocument.s
 
 const OrderLine = z.object({
   lineNo: z.number(),
+  externalLineId: z.string().nullable().openapi({ description: "the platform's own line id (Shopify line item, Taobao sub-order oid); the line number for API and spreadsheet orders" }),
   skuCode: z.string().nullable().openapi({ description: 'the warehouse SKU (or kit); null while the listing is unmapped' }),
   skuName: z.string().nullable(),
   qty: z.number().openapi({ description: 'warehouse units: platformQty × factor' }),

@@ -7,7 +7,7 @@ import { BusinessRule, Conflict, NotFound } from '../http/errors';
 import { paginate, PageParams } from '../db/cursor';
 import { whereOwner } from '../auth/scope';
 import { audit } from '../audit';
-import { cancelRow, ingestOrders, IngestOutcome, openReceiver, reevaluate } from './ingest';
+import { cancelRow, hasLabelledParcels, ingestOrders, IngestOutcome, openReceiver, reevaluate } from './ingest';
 import { allocateSoon } from '../allocation/triggers';
 import { allocateOrder } from '../allocation/allocate';
 import { actorOf, CANCELLABLE, contentHash, IncomingOrder, IncomingReceiver, OrderStatus } from './orders.model';
@@ -76,6 +76,7 @@ export async function presentOrders(db: Tx, rows: any[], opts: { dataKey?: Buffe
       },
       lines: (byOrder.get(Number(r.id)) ?? []).map((l) => ({
         lineNo: l.line_no,
+        externalLineId: l.external_line_id ?? null,
         skuCode: l.sku_code ?? null,
         skuName: l.sku_name ?? null,
         qty: l.qty,
@@ -219,10 +220,11 @@ export async function cancelOrder(ctx: AppContext, caller: Caller, id: number, r
     const event = (ev: string, to: OrderStatus, message: string) =>
       trx('order_events').insert({ order_id: id, event: ev, from_status: status, to_status: to, actor, message, created_at: now });
     if (status === 'shipped') throw new Conflict('ORDER_SHIPPED', 'The order has shipped and can no longer be cancelled');
-    if (status === 'packed') {
+    // a split order with cartons labelled already is stopped like a packed one: its parcels exist
+    if (status === 'packed' || (status === 'picked' && (await hasLabelledParcels(trx, id)))) {
       if (!row.intercept) {
         await trx('orders').where({ id }).update({ intercept: true, updated_at: now, version: Number(row.version) + 1 });
-        await event('intercept', 'packed', `cancelled after packing: parcel to be intercepted${reason ? ` (${reason})` : ''}`);
+        await event('intercept', status, `cancelled after packing: parcel to be intercepted${reason ? ` (${reason})` : ''}`);
         await audit(trx, caller, { action: 'intercept', entity: 'order', entityId: id, ownerId: row.owner_id, details: { reason } });
       }
     } else if (CANCELLABLE.includes(status)) {

@@ -1,6 +1,7 @@
 import type { AppContext } from '../context';
 import type { Caller } from '../auth/principal';
 import type { Trx } from '../db/transaction';
+import type { Tx } from '../db/knex';
 import { inTransaction } from '../db/transaction';
 import { nowDb, toIso } from '../db/time';
 import { BusinessRule, Conflict, Forbidden, NotFound, ValidationFailed } from '../http/errors';
@@ -10,7 +11,7 @@ import { actorOf } from '../orders/orders.model';
 import { loadOrder } from '../orders/orders.service';
 import { selectCarrier, type Temperature } from '../carriers';
 import { queuePrint } from '../printing/print-jobs.service';
-import { verifyPackScans, type ExpectedItem, type ResolvedScan } from './scans';
+import { verifyPackScans, verifyPartialScans, type ExpectedItem, type ResolvedScan } from './scans';
 import { requestWaybill } from './waybill';
 import type { WaybillRequest } from '../../integrations/carriers/types';
 
@@ -21,6 +22,12 @@ export interface PackInput {
   printerId?: number | null;
   /** a supervisor's choice over the rules */
   carrierCode?: string | null;
+  /**
+   * A split order: this carton holds only the scanned items and more cartons follow (cold items
+   * apart from ambient ones, more than one carton holds). The order stays picked until the carton
+   * that holds the rest.
+   */
+  partial?: boolean;
 }
 
 /** a parcel whose waybill request started this long ago and never finished is taken over by a new pack */
@@ -33,11 +40,74 @@ export function parcelTemperature(temps: string[], coldChain: boolean): Temperat
 }
 
 /** The picked units of the order by SKU and lot, as they lie in the tote. */
-export async function pickedItems(trx: Trx, orderId: number) {
+export async function pickedItems(trx: Tx, orderId: number) {
   return trx('allocations')
     .join('skus', 'skus.id', 'allocations.sku_id')
     .where({ 'allocations.order_id': orderId, 'allocations.status': 'picked' })
     .select('allocations.sku_id', 'allocations.lot_id', 'allocations.picked_qty', 'skus.sku_code', 'skus.name', 'skus.temperature');
+}
+
+export interface ParcelItem {
+  sku_id: number;
+  lot_id: number;
+  picked_qty: number;
+  sku_code: string;
+  name: string;
+  temperature: string;
+}
+
+/**
+ * The picked units not yet in a labelled parcel of the order: all of them, unless the order is
+ * split and some cartons are packed already.
+ */
+export async function itemsToPack(trx: Tx, orderId: number): Promise<ParcelItem[]> {
+  const picked = await pickedItems(trx, orderId);
+  const inParcels = await trx('parcel_items')
+    .join('parcels', 'parcels.id', 'parcel_items.parcel_id')
+    .where({ 'parcels.order_id': orderId, 'parcels.status': 'labelled' })
+    .select('parcel_items.sku_id', 'parcel_items.lot_id', 'parcel_items.qty');
+  const key = (sku: unknown, lot: unknown) => `${sku}:${lot}`;
+  const taken = new Map<string, number>();
+  for (const r of inParcels) taken.set(key(r.sku_id, r.lot_id), (taken.get(key(r.sku_id, r.lot_id)) ?? 0) + Number(r.qty));
+  const byLot = new Map<string, ParcelItem>();
+  for (const p of picked) {
+    const k = key(p.sku_id, p.lot_id);
+    const row = byLot.get(k) ?? { sku_id: Number(p.sku_id), lot_id: Number(p.lot_id), picked_qty: 0, sku_code: p.sku_code, name: p.name, temperature: p.temperature };
+    row.picked_qty += Number(p.picked_qty);
+    byLot.set(k, row);
+  }
+  const out: ParcelItem[] = [];
+  for (const [k, row] of byLot) {
+    const left = row.picked_qty - (taken.get(k) ?? 0);
+    if (left > 0) out.push({ ...row, picked_qty: left });
+  }
+  return out;
+}
+
+/** The units of a split carton: the counted quantity of each SKU, taken lot by lot (oldest lot id first). */
+function takeFromLots(left: ParcelItem[], counted: Map<number, number>): ParcelItem[] {
+  const out: ParcelItem[] = [];
+  const need = new Map(counted);
+  for (const row of [...left].sort((a, b) => a.sku_id - b.sku_id || a.lot_id - b.lot_id)) {
+    const n = Math.min(need.get(row.sku_id) ?? 0, row.picked_qty);
+    if (n <= 0) continue;
+    out.push({ ...row, picked_qty: n });
+    need.set(row.sku_id, (need.get(row.sku_id) ?? 0) - n);
+  }
+  return out;
+}
+
+/** The parcel's items by SKU, as the waybill lists them. */
+export function itemSummary(items: ParcelItem[]): Array<{ name: string; qty: number }> {
+  const bySku = new Map<number, { name: string; qty: number }>();
+  for (const it of items) bySku.set(it.sku_id, { name: it.name, qty: (bySku.get(it.sku_id)?.qty ?? 0) + it.picked_qty });
+  return [...bySku.values()];
+}
+
+function itemSummaryByCode(items: ParcelItem[]): Array<{ skuCode: string; name: string; qty: number }> {
+  const bySku = new Map<string, { skuCode: string; name: string; qty: number }>();
+  for (const it of items) bySku.set(it.sku_code, { skuCode: it.sku_code, name: it.name, qty: (bySku.get(it.sku_code)?.qty ?? 0) + it.picked_qty });
+  return [...bySku.values()];
 }
 
 /** What the carrier is asked for: sender (the owner at the hub's address), receiver in full, weight, items. */
@@ -86,11 +156,11 @@ async function prepareParcel(ctx: AppContext, caller: Caller, orderId: number, i
     const slot = await trx('wave_orders').where({ order_id: orderId }).whereNot('status', 'cancelled').orderBy('id', 'desc').first();
     if (slot && slot.status !== 'ready') throw new Conflict('ORDER_NOT_SORTED', `Order ${order.external_id} is not complete in its put-wall slot ${slot.slot_no ?? ''} yet`.replace('  ', ' '));
 
-    const picked = await pickedItems(trx, orderId);
+    const left = await itemsToPack(trx, orderId);
     const expected = new Map<number, ExpectedItem>();
-    for (const p of picked) {
-      const e = expected.get(Number(p.sku_id)) ?? { skuId: Number(p.sku_id), skuCode: p.sku_code, name: p.name, qty: 0 };
-      e.qty += Number(p.picked_qty);
+    for (const p of left) {
+      const e = expected.get(p.sku_id) ?? { skuId: p.sku_id, skuCode: p.sku_code, name: p.name, qty: 0 };
+      e.qty += p.picked_qty;
       expected.set(e.skuId, e);
     }
     const resolved: ResolvedScan[] = [];
@@ -102,8 +172,20 @@ async function prepareParcel(ctx: AppContext, caller: Caller, orderId: number, i
         resolved.push({ barcode, skuId: sku ? Number(sku.id) : null, perScan: 1 });
       }
     }
-    const problems = verifyPackScans([...expected.values()], resolved);
-    if (problems.length) throw new BusinessRule('SCAN_MISMATCH', `The scanned items do not match order ${order.external_id}: ${problems.map((p) => p.message).join('; ')}`, problems.map((p) => ({ ...p, field: 'scans' })));
+    const mismatch = (problems: Array<{ message: string }>) =>
+      new BusinessRule('SCAN_MISMATCH', `The scanned items do not match order ${order.external_id}: ${problems.map((p) => p.message).join('; ')}`, problems.map((p) => ({ ...p, field: 'scans' })));
+    // this carton's units, and whether it is the order's last
+    let items: ParcelItem[] = left;
+    let last = true;
+    if (input.partial) {
+      const v = verifyPartialScans([...expected.values()], resolved);
+      if (v.problems.length) throw mismatch(v.problems);
+      last = v.complete;
+      if (!last) items = takeFromLots(left, v.counted);
+    } else {
+      const problems = verifyPackScans([...expected.values()], resolved);
+      if (problems.length) throw mismatch(problems);
+    }
 
     if (input.printerId) {
       const printer = await trx('printers').where({ id: input.printerId }).first();
@@ -111,7 +193,7 @@ async function prepareParcel(ctx: AppContext, caller: Caller, orderId: number, i
       if (printer.status !== 'active') throw new BusinessRule('PRINTER_INACTIVE', `Printer ${printer.name} is switched off in the registry`);
     }
 
-    const temperature = parcelTemperature(picked.map((p: any) => p.temperature), !!order.cold_chain);
+    const temperature = parcelTemperature(items.map((p) => p.temperature), !!order.cold_chain);
     const shipment = { province: order.province, city: order.city, weightG: input.weightG, temperature };
     const choice = await selectCarrier(trx, Number(order.owner_id), shipment, input.carrierCode);
     if (!choice.carrier) throw new BusinessRule('NO_CARRIER', `No carrier for order ${order.external_id}: ${choice.reason}`, choice.considered.map((c) => ({ field: 'carrier', code: c.code, message: c.why })));
@@ -150,13 +232,16 @@ async function prepareParcel(ctx: AppContext, caller: Caller, orderId: number, i
     await trx('order_events').insert({ order_id: orderId, event: 'packing', from_status: null, to_status: null, actor, message: `carrier ${choice.carrier.code}: ${choice.reason}`.slice(0, 1000), created_at: now });
     const parcel = await trx('parcels').where({ id: parcelId }).first();
     const carrier = await trx('carriers').where({ id: choice.carrier.id }).first();
-    const request = await waybillRequestOf(ctx, trx, order, parcel, [...expected.values()]);
-    return { parcelId, carrier, order, picked, request };
+    const request = await waybillRequestOf(ctx, trx, order, parcel, itemSummary(items));
+    return { parcelId, carrier, order, items, last, request };
   });
 }
 
-/** Step 3: the waybill is the parcel's, the order is packed, the label is queued — together, or (order cancelled meanwhile) the waybill is given back. */
-export async function recordWaybill(ctx: AppContext, caller: Caller, prep: { parcelId: number; carrier: any; order: any; picked: any[] }, wb: { waybillNo: string; routingCode: string | null; sortCenter?: string | null }, printerId?: number | null) {
+/**
+ * Step 3: the waybill is the parcel's, the order is packed (at its last carton), the label is
+ * queued — together, or (order cancelled meanwhile) the waybill is given back.
+ */
+export async function recordWaybill(ctx: AppContext, caller: Caller, prep: { parcelId: number; carrier: any; order: any; items: ParcelItem[]; last: boolean }, wb: { waybillNo: string; routingCode: string | null; sortCenter?: string | null }, printerId?: number | null) {
   return inTransaction(ctx.db, async (trx) => {
     const now = nowDb();
     const order = await trx('orders').where({ id: prep.order.id }).forUpdate().first();
@@ -170,10 +255,19 @@ export async function recordWaybill(ctx: AppContext, caller: Caller, prep: { par
     }
     await trx('parcels').where({ id: prep.parcelId }).update({ status: 'labelled', waybill_no: wb.waybillNo, routing_code: wb.routingCode, sort_center: wb.sortCenter ?? null, labelled_at: now, updated_at: now });
     await trx('parcel_items').where({ parcel_id: prep.parcelId }).delete();
-    await trx('parcel_items').insert(prep.picked.map((p: any) => ({ parcel_id: prep.parcelId, sku_id: p.sku_id, lot_id: p.lot_id, qty: p.picked_qty })));
-    await trx('allocations').where({ order_id: order.id, status: 'picked' }).update({ status: 'packed', updated_at: now });
-    await trx('orders').where({ id: order.id }).update({ status: 'packed', version: Number(order.version) + 1, updated_at: now });
-    await trx('order_events').insert({ order_id: order.id, event: 'packed', from_status: 'picked', to_status: 'packed', actor: actorOf(caller.principal), message: `${prep.carrier.code} ${wb.waybillNo}`, created_at: now });
+    await trx('parcel_items').insert(prep.items.map((p) => ({ parcel_id: prep.parcelId, sku_id: p.sku_id, lot_id: p.lot_id, qty: p.picked_qty })));
+    if (prep.last) {
+      await trx('allocations').where({ order_id: order.id, status: 'picked' }).update({ status: 'packed', updated_at: now });
+      await trx('orders').where({ id: order.id }).update({ status: 'packed', version: Number(order.version) + 1, updated_at: now });
+      const cartons = await trx('parcels').where({ order_id: order.id, status: 'labelled' }).count({ n: '*' }).first();
+      const split = Number(cartons?.n ?? 1) > 1 ? ` (last of ${cartons?.n} parcels)` : '';
+      await trx('order_events').insert({ order_id: order.id, event: 'packed', from_status: 'picked', to_status: 'packed', actor: actorOf(caller.principal), message: `${prep.carrier.code} ${wb.waybillNo}${split}`, created_at: now });
+    } else {
+      // a carton of a split order: the order stays picked until the carton with the rest
+      await trx('orders').where({ id: order.id }).update({ version: Number(order.version) + 1, updated_at: now });
+      const units = prep.items.reduce((n, p) => n + p.picked_qty, 0);
+      await trx('order_events').insert({ order_id: order.id, event: 'parcel_packed', from_status: 'picked', to_status: 'picked', actor: actorOf(caller.principal), message: `${prep.carrier.code} ${wb.waybillNo}: ${units} unit(s), more cartons follow`, created_at: now });
+    }
     const printJobId = printerId ? await queuePrint(ctx, trx, { printerId, kind: 'waybill', parcelId: prep.parcelId, waybillNo: wb.waybillNo, createdBy: actorOf(caller.principal) }) : null;
     return { conflict: null, printJobId };
   });
@@ -191,5 +285,15 @@ export async function packOrder(ctx: AppContext, caller: Caller, orderId: number
   const wb = await requestWaybill(ctx, prep.parcelId, prep.carrier, prep.request);
   const done = await recordWaybill(ctx, caller, prep, wb, input.printerId);
   if (done.conflict) throw new Conflict(done.conflict === 'cancelled' ? 'ORDER_CANCELLED' : 'ORDER_CHANGED', `Order ${prep.order.external_id} became ${done.conflict} while packing: the waybill is being cancelled`);
-  return { parcelId: prep.parcelId, carrierCode: prep.carrier.code as string, waybillNo: wb.waybillNo, routingCode: wb.routingCode, printJobId: done.printJobId ?? null, status: 'packed' as const };
+  const status: 'packed' | 'partly_packed' = prep.last ? 'packed' : 'partly_packed';
+  const remaining = prep.last ? [] : await itemsToPack(ctx.db, orderId);
+  return {
+    parcelId: prep.parcelId,
+    carrierCode: prep.carrier.code as string,
+    waybillNo: wb.waybillNo,
+    routingCode: wb.routingCode,
+    printJobId: done.printJobId ?? null,
+    status,
+    remaining: itemSummaryByCode(remaining),
+  };
 }

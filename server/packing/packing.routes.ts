@@ -47,6 +47,10 @@ const Pack = z
     weightG: z.number().int().positive().max(100_000),
     printerId: Id.nullish(),
     carrierCode: z.string().max(32).nullish().openapi({ description: "supervisors only: this carrier instead of the rules' choice" }),
+    partial: z.boolean().optional().openapi({
+      description:
+        'a split order: this carton holds only the scanned items and more cartons follow (each gets its own waybill). The order stays picked until the carton that holds the rest; a partial carton that holds all that is left is the last one',
+    }),
   })
   .strict()
   .openapi('PackOrder');
@@ -57,7 +61,7 @@ export function packingRoutes(ctx: AppContext, registry: OpenAPIRegistry): Route
   defineRoute(r, registry, {
     method: 'post',
     path: '/api/v1/orders/:id/pack',
-    summary: "Pack a picked order: the scans must match its picked items exactly; the carrier is chosen by rule, the waybill requested and the label queued to printerId",
+    summary: "Pack a picked order: the scans must match its picked items exactly (or, with partial, be some of them: a split order's carton); the carrier is chosen by rule, the waybill requested and the label queued to printerId",
     tag: 'packing',
     roles: FLOOR,
     params: idParam,
@@ -65,7 +69,15 @@ export function packingRoutes(ctx: AppContext, registry: OpenAPIRegistry): Route
     response: {
       status: 201,
       description: 'The parcel',
-      schema: z.object({ parcelId: z.number(), carrierCode: z.string(), waybillNo: z.string(), routingCode: z.string().nullable(), printJobId: z.number().nullable(), status: z.literal('packed') }),
+      schema: z.object({
+        parcelId: z.number(),
+        carrierCode: z.string(),
+        waybillNo: z.string(),
+        routingCode: z.string().nullable(),
+        printJobId: z.number().nullable(),
+        status: z.enum(['packed', 'partly_packed']).openapi({ description: 'packed: the order is packed; partly_packed: a carton of a split order, `remaining` still to pack' }),
+        remaining: z.array(z.object({ skuCode: z.string(), name: z.string(), qty: z.number() })),
+      }),
     },
     handler: async ({ params, body, caller }) => ({ status: 201, body: await packOrder(ctx, caller, params.id, body) }),
   });

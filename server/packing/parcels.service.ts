@@ -5,7 +5,7 @@ import { inTransaction } from '../db/transaction';
 import { nowDb, toIso } from '../db/time';
 import { BusinessRule, Conflict, Forbidden, NotFound, Unavailable } from '../http/errors';
 import { paginate, PageParams } from '../db/cursor';
-import { visibleCarrierId, whereOwner } from '../auth/scope';
+import { whereOwnerOrCarrier } from '../auth/scope';
 import { audit } from '../audit';
 import { actorOf } from '../orders/orders.model';
 import { connectionOf, selectCarrier } from '../carriers';
@@ -13,7 +13,7 @@ import { renderLabels } from '../../printers/render';
 import type { WaybillSize } from '../../printers/documents/waybill';
 import { CarrierError } from '../../integrations/carriers/types';
 import { waybillDocument } from '../printing/documents';
-import { pickedItems, recordWaybill, waybillRequestOf } from './pack.service';
+import { itemSummary, recordWaybill, waybillRequestOf, type ParcelItem } from './pack.service';
 import { requestWaybill } from './waybill';
 
 export const PARCEL_STATUSES = ['waybill_pending', 'waybill_failed', 'labelled', 'voiding', 'voided'] as const;
@@ -66,9 +66,7 @@ export async function presentParcels(db: Tx, rows: any[]) {
 
 export async function loadParcel(db: Tx, caller: Caller, id: number, forUpdate = false) {
   const q = db('parcels').where({ id });
-  whereOwner(q, caller.principal);
-  const carrier = visibleCarrierId(caller.principal);
-  if (carrier !== null) q.where('carrier_id', carrier);
+  whereOwnerOrCarrier(q, caller.principal);
   if (forUpdate) q.forUpdate();
   const row = await q.first();
   if (!row) throw new NotFound('parcel');
@@ -81,9 +79,7 @@ export async function getParcel(ctx: AppContext, caller: Caller, id: number) {
 
 export async function listParcels(ctx: AppContext, caller: Caller, f: PageParams & { orderId?: number; status?: string; waybillNo?: string }) {
   const q = ctx.db('parcels');
-  whereOwner(q, caller.principal);
-  const carrier = visibleCarrierId(caller.principal);
-  if (carrier !== null) q.where('carrier_id', carrier);
+  whereOwnerOrCarrier(q, caller.principal);
   if (f.orderId) q.where('order_id', f.orderId);
   if (f.status) q.whereIn('status', f.status.split(','));
   if (f.waybillNo) q.where('waybill_no', f.waybillNo);
@@ -147,24 +143,29 @@ export async function voidParcel(ctx: AppContext, caller: Caller, id: number, in
     }
     await trx('order_events').insert({ order_id: order.id, event: 'waybill_voided', from_status: order.status, to_status: order.status === 'packed' ? 'picked' : order.status, actor: actorOf(caller.principal), message: `${carrierRow.code} ${parcel.waybill_no ?? '(no waybill)'}${input.reason ? `: ${input.reason}` : ''}`.slice(0, 1000), created_at: now });
     await audit(trx, caller, { action: 'parcel.void', entity: 'parcel', entityId: id, ownerId: Number(parcel.owner_id), details: { waybillNo: parcel.waybill_no, reason: input.reason ?? null } });
-    if (!input.reissue || order.status !== 'packed') return null;
-    // a new waybill for the same parcel: new reference, so the carrier issues a new number
-    const picked = await pickedItems(trx, Number(order.id));
+    // a carton of a split order still being packed gets its new waybill too; the order stays as it was
+    if (!input.reissue || (order.status !== 'packed' && order.status !== 'picked')) return null;
+    // a new waybill for the same parcel (the same items): new reference, so the carrier issues a new number
+    const items = await parcelItems(trx, id);
     const choice = await selectCarrier(trx, Number(order.owner_id), { province: order.province, city: order.city, weightG: Number(parcel.weight_g), temperature: parcel.temperature }, input.carrierCode);
     if (!choice.carrier) throw new BusinessRule('NO_CARRIER', `No carrier for this parcel: ${choice.reason}`);
     const ref = `P${id}-${Date.now().toString(36)}`;
     await trx('parcels').where({ id }).update({ status: 'waybill_pending', carrier_id: choice.carrier.id, carrier_reason: choice.reason.slice(0, 2000), carrier_override_by: input.carrierCode ? actorOf(caller.principal) : null, request_ref: ref, waybill_no: null, routing_code: null, voided_at: null, updated_at: now });
     const fresh = await trx('parcels').where({ id }).first();
-    const items = new Map<string, { name: string; qty: number }>();
-    for (const p of picked) items.set(p.sku_code, { name: p.name, qty: (items.get(p.sku_code)?.qty ?? 0) + Number(p.picked_qty) });
-    return { order, picked, carrier: await trx('carriers').where({ id: choice.carrier.id }).first(), request: await waybillRequestOf(ctx, trx, order, fresh, [...items.values()]) };
+    return { order, items, last: order.status === 'packed', carrier: await trx('carriers').where({ id: choice.carrier.id }).first(), request: await waybillRequestOf(ctx, trx, order, fresh, itemSummary(items)) };
   });
   if (reissue) {
     const wb = await requestWaybill(ctx, id, reissue.carrier, reissue.request);
-    const done = await recordWaybill(ctx, caller, { parcelId: id, carrier: reissue.carrier, order: reissue.order, picked: reissue.picked }, wb, input.printerId);
+    const done = await recordWaybill(ctx, caller, { parcelId: id, carrier: reissue.carrier, order: reissue.order, items: reissue.items, last: reissue.last }, wb, input.printerId);
     if (done.conflict) throw new Conflict('ORDER_CHANGED', `The order became ${done.conflict} meanwhile: the new waybill is being cancelled`);
   }
   return getParcel(ctx, caller, id);
+}
+
+/** A parcel's own units (kept when it is voided), in the shape packing works with. */
+async function parcelItems(trx: Tx, parcelId: number): Promise<ParcelItem[]> {
+  const rows = await trx('parcel_items').join('skus', 'skus.id', 'parcel_items.sku_id').where('parcel_items.parcel_id', parcelId).select('parcel_items.sku_id', 'parcel_items.lot_id', 'parcel_items.qty', 'skus.sku_code', 'skus.name', 'skus.temperature');
+  return rows.map((r: any) => ({ sku_id: Number(r.sku_id), lot_id: Number(r.lot_id), picked_qty: Number(r.qty), sku_code: r.sku_code, name: r.name, temperature: r.temperature }));
 }
 
 /** Gives a waybill back to its carrier in the background (the order was cancelled while it was issued). */

@@ -49,3 +49,17 @@ export function verifyPackScans(expected: ExpectedItem[], scans: ResolvedScan[])
   }
   return problems;
 }
+
+/**
+ * One parcel of a split order ("more cartons follow"): the scans must be items still to pack, no
+ * more of each than is left, at least one; `complete` when they are all that is left (this is then
+ * the order's last parcel).
+ */
+export function verifyPartialScans(expected: ExpectedItem[], scans: ResolvedScan[]): { problems: ScanProblem[]; complete: boolean; counted: Map<number, number> } {
+  const all = verifyPackScans(expected, scans);
+  const problems = all.filter((p) => p.code !== 'missing');
+  const counted = new Map<number, number>();
+  for (const s of scans) if (s.skuId !== null && expected.some((e) => e.skuId === s.skuId)) counted.set(s.skuId, (counted.get(s.skuId) ?? 0) + s.perScan);
+  if (!problems.length && counted.size === 0) problems.push({ code: 'missing', message: 'scan the items that go into this carton' });
+  return { problems, complete: !all.some((p) => p.code === 'missing'), counted };
+}

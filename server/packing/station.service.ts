@@ -6,6 +6,7 @@ import { whereOwner } from '../auth/scope';
 import { presentParcels } from './parcels.service';
 import { verifyPackScans, type ExpectedItem, type ResolvedScan } from './scans';
 import { suggestCarton } from './cartonize';
+import { itemsToPack } from './pack.service';
 import { stationCartons } from './stations.service';
 
 /**
@@ -77,6 +78,16 @@ async function orderItems(db: Tx, orderId: number, statuses: string[]): Promise<
   return rows.map((r: any) => ({ skuId: Number(r.sku_id), skuCode: r.sku_code, name: r.name, qty: Number(r.qty) }));
 }
 
+async function leftToPack(db: Tx, orderId: number): Promise<ExpectedItem[]> {
+  const bySku = new Map<number, ExpectedItem>();
+  for (const it of await itemsToPack(db, orderId)) {
+    const e = bySku.get(it.sku_id) ?? { skuId: it.sku_id, skuCode: it.sku_code, name: it.name, qty: 0 };
+    e.qty += it.picked_qty;
+    bySku.set(it.sku_id, e);
+  }
+  return [...bySku.values()];
+}
+
 async function findOrder(db: Tx, caller: Caller, code: string) {
   const c = code.trim().replace(/^#/, '');
   const q = db('orders').orderBy('id', 'desc').limit(5);
@@ -102,7 +113,8 @@ async function packOrderView(db: Tx, caller: Caller, order: any, stationId: numb
   if (!packed && slot && slot.kind === 'multi' && slot.status !== 'ready') {
     throw new Conflict('ORDER_NOT_SORTED', `Order ${order.external_id} is not complete in put-wall slot ${slot.slot_no}: ${slot.sorted_units} of ${slot.units} units sorted`);
   }
-  const expected = await orderItems(db, Number(order.id), packed ? ['packed', 'shipped'] : ['picked']);
+  // a split order part packed shows what is left for its next carton
+  const expected = packed ? await orderItems(db, Number(order.id), ['packed', 'shipped']) : await leftToPack(db, Number(order.id));
   const skuIds = expected.map((e) => e.skuId);
   const [skus, barcodes, owner, parcelRows, cartons] = await Promise.all([
     db('skus').whereIn('id', skuIds).select('id', 'spec', 'weight_g', 'length_mm', 'width_mm', 'height_mm', 'temperature'),
@@ -211,7 +223,7 @@ export async function verifyScans(ctx: AppContext, caller: Caller, orderId: numb
   const order = await q.first('id', 'owner_id', 'status', 'external_id');
   if (!order) throw new NotFound('order');
   const packed = ['packed', 'shipped'].includes(order.status);
-  const expected = await orderItems(db, orderId, packed ? ['packed', 'shipped'] : ['picked']);
+  const expected = packed ? await orderItems(db, orderId, ['packed', 'shipped']) : await leftToPack(db, orderId);
   const codes = [...new Set(scans.map((s) => s.trim()))];
   const [hits, bySkuCode] = await Promise.all([
     codes.length ? db('sku_barcodes').where({ owner_id: order.owner_id }).whereIn('barcode', codes).select('barcode', 'sku_id', 'qty') : [],
