@@ -139,7 +139,7 @@ test('a seller sees Home, Products and Stock, with its own owner', async () => {
   await page.getByTestId('my-owner').waitFor();
   expect(await page.getByTestId('my-owner').textContent()).toContain(owner.name);
   const navIds = await page.locator('nav [data-testid^="nav-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')));
-  expect(navIds).toEqual(['nav-home', 'nav-skus', 'nav-stock', 'nav-orders', 'nav-stores']);
+  expect(navIds).toEqual(['nav-home', 'nav-skus', 'nav-stock', 'nav-orders', 'nav-shipments', 'nav-stores']);
 
   // a page the role may not use says so rather than showing data
   await page.goto(server.baseUrl + '/users');

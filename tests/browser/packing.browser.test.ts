@@ -267,3 +267,69 @@ test('a packer opens an order from its tote, is stopped by a wrong item, packs i
   await device.received(3);
   expect(device.jobs[2].toString('latin1')).toContain(after.waybillNo);
 });
+
+test('a split order: the packer packs the oranges in one carton and the rest in a second, each with its own waybill and label', async () => {
+  const code = `SP${uid()}`;
+  const o = await pickedOrder(code);
+  const printer = await apiCall<{ id: number }>('POST', '/api/v1/printers', { name: `打包台 TSC ${code}`, language: 'tspl', host: '127.0.0.1', port: device.port, station: code });
+  const station = await apiCall<{ id: number }>('POST', '/api/v1/pack-stations', { code, name: `打包台 ${code}`, printerId: printer.id });
+  expect(station.id).toBeGreaterThan(0);
+  const operator = `sp_${code.toLowerCase()}`;
+  await apiCall('POST', '/api/v1/users', { username: operator, password: OPERATOR_PASSWORD, role: 'operator' });
+  const labelsBefore = device.jobs.length;
+
+  const ctx = await browser.newContext({ locale: 'zh-CN', viewport: DESKTOP });
+  contexts.push(ctx);
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(15_000);
+  await logInThroughPage(page, server.baseUrl, operator, OPERATOR_PASSWORD);
+  await page.goto(server.baseUrl + '/terminal/pack');
+  await page.getByTestId(`pack-station-${code}`).click();
+  await result(page, 'ok', code);
+
+  // the order by its number; the two oranges go into the first carton
+  await scan(page, o.externalId);
+  await result(page, 'ok', o.externalId);
+  expect(await page.getByTestId('pack-part').count()).toBe(0);
+  await scan(page, o.orange.barcode);
+  await scan(page, o.orange.barcode);
+  await result(page, 'ok', `${o.orange.name} · 2/2`);
+  expect(await page.getByTestId('pack-submit').isDisabled()).toBe(true);
+  // the estimate is the scanned oranges' weight (2 × 2500 g) plus the carton's tare
+  const estimated = Number(await page.getByTestId('pack-weight').inputValue());
+  expect(estimated).toBeGreaterThanOrEqual(5000);
+  expect(estimated).toBeLessThan(5000 + 2000);
+  await page.getByTestId('pack-part').click();
+  await result(page, 'ok', '本箱已打包');
+  expect(await textOf(page, 'term-result')).toContain('还有 1 件装下一箱');
+
+  // the order stays open with what is left; the first carton is in view
+  expect(await textOf(page, 'pack-order-ref')).toBe(o.externalId);
+  await page.getByTestId(`pack-item-${o.dried.skuCode}`).waitFor();
+  expect(await page.getByTestId(`pack-item-${o.orange.skuCode}`).count()).toBe(0);
+  expect(await page.getByTestId('pack-waybill').count()).toBe(1);
+  expect((await apiCall<{ status: string }>('GET', `/api/v1/orders/${o.orderId}`)).status).toBe('picked');
+  await shot(page, 'split-first-carton');
+
+  // the second carton: the dried fruit, then Enter packs the order
+  await scan(page, o.dried.barcode);
+  await result(page, 'ok', '1 件已全部扫描');
+  await page.getByTestId('pack-weight').fill('420');
+  await page.getByTestId('pack-weight').press('Enter');
+  await expectScanFocus(page);
+  await page.keyboard.press('Enter');
+  await result(page, 'ok', '已打包');
+
+  const parcels = await apiCall<{ items: Array<{ waybillNo: string; status: string; weightG: number; items: Array<{ skuCode: string; qty: number }> }> }>('GET', `/api/v1/parcels?orderId=${o.orderId}`);
+  expect(parcels.items.map((p) => p.status)).toEqual(['labelled', 'labelled']);
+  const units = parcels.items.map((p) => Object.fromEntries(p.items.map((i) => [i.skuCode, i.qty])));
+  expect(units).toEqual(expect.arrayContaining([{ [o.orange.skuCode]: 2 }, { [o.dried.skuCode]: 1 }]));
+  expect(parcels.items.find((p) => p.items.some((i) => i.skuCode === o.dried.skuCode))!.weightG).toBe(420);
+  expect((await apiCall<{ status: string }>('GET', `/api/v1/orders/${o.orderId}`)).status).toBe('packed');
+  expect(await page.getByTestId('pack-waybill').count()).toBe(2);
+  // one label per carton at the station's printer
+  await device.received(labelsBefore + 2);
+  const printed = device.jobs.slice(labelsBefore).map((j) => j.toString('latin1'));
+  for (const p of parcels.items) expect(printed.filter((l) => l.includes(p.waybillNo))).toHaveLength(1);
+  await shot(page, 'split-packed');
+});

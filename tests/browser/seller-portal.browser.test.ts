@@ -104,7 +104,7 @@ test('a seller on a phone downloads the template, checks and imports a file, the
 
   // Home: Products in the navigation and the three-step guide
   const navIds = await page.locator('nav [data-testid^="nav-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')));
-  expect(navIds).toEqual(['nav-home', 'nav-skus', 'nav-stock', 'nav-orders', 'nav-stores']);
+  expect(navIds).toEqual(['nav-home', 'nav-skus', 'nav-stock', 'nav-orders', 'nav-shipments', 'nav-stores']);
   expect(await text(page, 'seller-guide')).toContain('下载模板');
   await page.screenshot({ path: path.join(SHOTS, 'seller-home-360x740.png'), fullPage: true });
   await page.getByTestId('guide-upload').click();

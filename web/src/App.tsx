@@ -24,6 +24,7 @@ import { OrderImportPage } from './pages/OrderImport';
 import { StoresPage } from './pages/StoresPage';
 import { StoreDetailPage } from './pages/StoreDetail';
 import { ManifestDetailPage, ManifestsPage } from './pages/ManifestsPage';
+import { ShipmentsPage } from './pages/ShipmentsPage';
 import { TerminalApp } from './terminal/TerminalApp';
 
 const VIEWS: Record<PageDef['name'], (props: { user: SessionUser; params: Record<string, string> }) => ReactNode> = {
@@ -54,6 +55,7 @@ const VIEWS: Record<PageDef['name'], (props: { user: SessionUser; params: Record
   termDock: TerminalApp,
   manifests: ManifestsPage,
   manifestDetail: ManifestDetailPage,
+  shipments: ShipmentsPage,
 };
 
 function Problem({ text }: { text: string }) {

@@ -17,6 +17,7 @@ import './styles/terminal-screens.css';
 import './styles/packing.css';
 import './styles/picking.css';
 import './styles/dock.css';
+import './styles/shipments.css';
 
 const root = document.getElementById('root');
 if (root) {

@@ -30,7 +30,8 @@ export interface PageDef {
     | 'termPutwall'
     | 'termDock'
     | 'manifests'
-    | 'manifestDetail';
+    | 'manifestDetail'
+    | 'shipments';
   /** A `:id` part matches a number, handed to the page as `params.id`. */
   path: string;
   label: MessageKey;
@@ -59,6 +60,7 @@ export const PAGES: PageDef[] = [
   { name: 'orders', path: '/orders', label: 'nav.orders', roles: ORDER_VIEWERS },
   { name: 'orderImport', path: '/orders/import', label: 'orderImport.title', roles: STAFF_AND_SELLER, sub: true },
   { name: 'orderDetail', path: '/orders/:id', label: 'order.titleShort', roles: ORDER_VIEWERS, sub: true },
+  { name: 'shipments', path: '/shipments', label: 'nav.shipments', roles: STAFF_AND_SELLER },
   { name: 'stores', path: '/stores', label: 'nav.stores', roles: ORDER_VIEWERS },
   { name: 'storeDetail', path: '/stores/:id', label: 'stores.titleShort', roles: ORDER_VIEWERS, sub: true },
   { name: 'locations', path: '/locations', label: 'nav.locations', roles: ['admin', 'supervisor', 'operator'] },

@@ -11,15 +11,16 @@ import { packingEn, packingZh } from './packing';
 import { pickingEn, pickingZh } from './picking';
 import { floorEn, floorZh } from './floor';
 import { dockEn, dockZh } from './dock';
+import { shipmentsEn, shipmentsZh } from './shipments';
 import { WITH_DETAIL, zhDetailCodes, zhErrors } from './errors';
 
 /** Every visible string of the web app, in English and Chinese (zh-CN), one file per area. */
 
-const en = { ...coreEn, ...floorEn, ...skusEn, ...portalEn, ...terminalEn, ...stockEn, ...ordersEn, ...storesEn, ...printingEn, ...packingEn, ...pickingEn, ...dockEn };
+const en = { ...coreEn, ...floorEn, ...skusEn, ...portalEn, ...terminalEn, ...stockEn, ...ordersEn, ...storesEn, ...printingEn, ...packingEn, ...pickingEn, ...dockEn, ...shipmentsEn };
 
 export type MessageKey = keyof typeof en;
 
-const zh: Record<MessageKey, string> = { ...coreZh, ...floorZh, ...skusZh, ...portalZh, ...terminalZh, ...stockZh, ...ordersZh, ...storesZh, ...printingZh, ...packingZh, ...pickingZh, ...dockZh };
+const zh: Record<MessageKey, string> = { ...coreZh, ...floorZh, ...skusZh, ...portalZh, ...terminalZh, ...stockZh, ...ordersZh, ...storesZh, ...printingZh, ...packingZh, ...pickingZh, ...dockZh, ...shipmentsZh };
 
 export type Lang = 'en' | 'zh';
 const dictionaries: Record<Lang, Record<MessageKey, string>> = { en, zh };

@@ -11,6 +11,7 @@ const CARD_TEXT: Partial<Record<string, MessageKey>> = {
   stock: 'home.stockCard',
   orders: 'home.ordersCard',
   stores: 'home.storesCard',
+  shipments: 'home.shipmentsCard',
   locations: 'home.locationsCard',
   users: 'home.usersCard',
   jobs: 'home.jobsCard',

@@ -4,7 +4,7 @@ import { useI18n, type TFunction } from '../i18n';
 import { usePaged } from '../usePaged';
 import type { SessionUser } from '../session';
 import { Badge, ErrorBox, Field, FilterSelect, Link, ListFooter, Notice, PageTitle, TableWrap } from '../components/ui';
-import { getManifest, handOver, kg, manifestErrorText, manifestFile, MANIFEST_STATUSES, resolveDispute, takeOff, type Manifest, type ManifestStatus } from '../terminal/dockApi';
+import { getManifest, handOver, kg, manifestErrorText, manifestFile, MANIFEST_STATUSES, resolveDispute, retryCarrierHandover, takeOff, type Manifest, type ManifestStatus } from '../terminal/dockApi';
 
 /**
  * Manifests in the office: the hub's staff see every carrier's, a carrier's users their own (the
@@ -180,6 +180,23 @@ export function ManifestDetailPage({ user, params }: { user: SessionUser; params
           <>
             <dt>{t('mf.note')}</dt>
             <dd>{m.handoverNote}</dd>
+          </>
+        )}
+        {m.carrierHandover?.status && m.carrierHandover.status !== 'not_needed' && (
+          <>
+            <dt>{t('mf.carrierSync')}</dt>
+            <dd data-testid="mf-carrier-sync" data-status={m.carrierHandover.status}>
+              {t(`mf.carrierSync.${m.carrierHandover.status}`)}
+              {m.carrierHandover.error && <span className={m.carrierHandover.status === 'pending' ? 'muted' : 'mf-sync-error'}> · {m.carrierHandover.error}</span>}
+              {staff && ['admin', 'supervisor'].includes(user.role) && (m.carrierHandover.status === 'failed' || m.carrierHandover.status === 'partial') && (
+                <>
+                  {' '}
+                  <button type="button" className="btn btn-small" disabled={busy} onClick={() => act(() => retryCarrierHandover(m.id), () => t('mf.carrierSync.retried'))} data-testid="mf-carrier-retry">
+                    {t('mf.carrierSync.retry')}
+                  </button>
+                </>
+              )}
+            </dd>
           </>
         )}
         {m.resolution && (

@@ -115,7 +115,10 @@ export function PackPage() {
   };
 
   const cartonOf = (o: PackOrder | null, code: string | null) => o?.cartons.options.find((c) => c.code === code) ?? null;
-  const estimateG = order ? order.itemsWeightG + (cartonOf(order, carton)?.tareG ?? 0) : 0;
+  // a carton of a split order weighs what was scanned into it; the whole order what it holds
+  const scannedG = order ? order.items.reduce((g, i) => g + (scannedBySku(scans).get(i.skuId) ?? 0) * i.weightG, 0) : 0;
+  const partOnly = !!order && scans.length > 0 && !isComplete(order, scans) && scannedG > 0;
+  const estimateG = order ? (partOnly ? scannedG : order.itemsWeightG) + (cartonOf(order, carton)?.tareG ?? 0) : 0;
   const shownWeight = typedWeight ?? (estimateG > 0 ? weightText(estimateG, unit) : '');
   const grams = gramsOf(shownWeight, unit);
   const setUnit = (u: 'g' | 'kg') => {
@@ -144,8 +147,10 @@ export function PackPage() {
       res.info(t('pack.alreadyPacked', { ref: o.externalId }));
       return;
     }
-    parcelView.show([]);
-    res.ok(t('pack.orderOpened', { ref: o.externalId, units: o.units }), [o.slotNo ? t('pack.slotN', { n: o.slotNo }) : ''].filter(Boolean));
+    // a split order part packed: its cartons so far stay in view
+    const cartons = o.parcels.filter((p) => p.status === 'labelled');
+    parcelView.show(cartons);
+    res.ok(t('pack.orderOpened', { ref: o.externalId, units: o.units }), [o.slotNo ? t('pack.slotN', { n: o.slotNo }) : '', cartons.length ? t('pack.cartonsSoFar', { n: cartons.length }) : ''].filter(Boolean));
     if (firstScan) scanItem(o, firstScan);
   }
 
@@ -232,12 +237,15 @@ export function PackPage() {
       () => undefined,
     );
 
-  const pack = () => {
+  /** Pack the order, or with `part` only the items scanned so far (a split order's carton; more follow). */
+  const pack = (part = false) => {
     const o = orderRef.current;
     if (!o || !station || isPacked(o)) return;
-    if (!isComplete(o, scansRef.current)) return failLines(t('pack.notAllScanned', { left }), [], t('pack.expectItem'));
+    const whole = isComplete(o, scansRef.current);
+    if (part && !scansRef.current.length) return failLines(t('pack.packPartNone'), [], t('pack.expectItem'));
+    if (!part && !whole) return failLines(t('pack.notAllScanned', { left }), [], t('pack.expectItem'));
     if (!grams) return res.fail(t('pack.weightZero'));
-    const body: PackBody = { scans: scansRef.current.map((s) => s.code), cartonCode: carton, weightG: grams, printerId: station.printerId };
+    const body: PackBody = { scans: scansRef.current.map((s) => s.code), cartonCode: carton, weightG: grams, printerId: station.printerId, ...(part && !whole ? { partial: true } : {}) };
     // the same body after a network failure keeps its key: if the first one did arrive, it is answered once
     const key = unsent && JSON.stringify(unsent.body) === JSON.stringify(body) ? unsent.key : newKey();
     return run(async () => {
@@ -258,8 +266,19 @@ export function PackPage() {
         };
         setUnsent(null);
         setFailed(false);
+        const before = parcelView.parcels.filter((p) => p.id !== parcel.id);
+        if (r.status === 'partly_packed') {
+          // the next carton: the order again with what is left, its cartons so far in view
+          const next = await packLookup({ code: String(o.orderId), stationId: station.id });
+          if (next.kind === 'order') openOrder(next.order);
+          parcelView.show([...before, parcel]);
+          const rest = r.remaining.reduce((n, i) => n + i.qty, 0);
+          res.ok(t('pack.partPackedTitle', { no: r.waybillNo }), [`${t('pack.carrier')} ${r.carrierCode}`, t('pack.partLeft', { left: rest })]);
+          getParcel(r.parcelId).then(parcelView.refresh, () => undefined);
+          return;
+        }
         setOrder({ ...o, status: 'packed' });
-        parcelView.show([parcel]);
+        parcelView.show([...before, parcel]);
         res.ok(t('pack.packedTitle', { no: r.waybillNo }), [`${t('pack.carrier')} ${r.carrierCode}`]);
         getParcel(r.parcelId).then(parcelView.refresh, () => undefined);
         if (tote) void refreshTote(tote.toteCode);
@@ -293,7 +312,7 @@ export function PackPage() {
     }
     const o = orderRef.current;
     if (o && !isPacked(o)) {
-      if (!v) return pack();
+      if (!v) return pack(false);
       if (unsent) return res.fail(t('term.unsentFirst'), t('pack.promptUnsent'));
       const box = o.cartons.options.find((c) => sameCode(c.code, v));
       if (box && !itemOf(o, v)) {
@@ -331,7 +350,7 @@ export function PackPage() {
           <ScanField scan={scan} label={prompt} />
           <ResultPanel result={res.result}>
             {packing && failed && !busy && (
-              <button type="button" className="btn btn-primary btn-big" onClick={pack} data-testid="pack-try-again">
+              <button type="button" className="btn btn-primary btn-big" onClick={() => pack(!!unsent?.body.partial)} data-testid="pack-try-again">
                 {t('pack.tryAgain')}
               </button>
             )}
@@ -362,11 +381,16 @@ export function PackPage() {
                   onText={setTypedWeight}
                   onUnit={setUnit}
                 />
-                <button type="button" className="btn btn-primary btn-big btn-block pack-submit" onClick={pack} disabled={!complete || busy || grams === null} data-testid="pack-submit" aria-keyshortcuts="Enter">
+                <button type="button" className="btn btn-primary btn-big btn-block pack-submit" onClick={() => pack(false)} disabled={!complete || busy || grams === null} data-testid="pack-submit" aria-keyshortcuts="Enter">
                   {busy ? t('pack.packing') : failed || unsent ? t('pack.tryAgain') : t('pack.pack')}
                   {!busy && <span className="pack-key">{t('pack.packKey')}</span>}
                 </button>
                 {!complete && <p className="muted small pack-center">{t('pack.notAllScanned', { left })}</p>}
+                {!complete && scans.length > 0 && (
+                  <button type="button" className="btn btn-block" onClick={() => pack(true)} disabled={busy || grams === null} data-testid="pack-part">
+                    {t('pack.packPart')}
+                  </button>
+                )}
                 <button type="button" className="btn btn-quiet" onClick={leaveOrder} disabled={busy} data-testid="pack-leave">
                   {t('pack.leaveOrder')}
                 </button>

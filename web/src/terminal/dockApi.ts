@@ -41,6 +41,8 @@ export interface Manifest {
   resolution: string | null;
   resolvedBy: string | null;
   resolvedAt: string | null;
+  /** the hand-over call to the carrier's API after closing (SF 订单确认); not_needed when its API has none */
+  carrierHandover: { status: 'not_needed' | 'pending' | 'done' | 'partial' | 'failed' | null; error: string | null; syncedAt: string | null };
   parcels?: ManifestParcel[];
 }
 
@@ -66,6 +68,7 @@ export const closeManifest = (id: number) => api<Manifest>(`/api/v1/manifests/${
 export const takeOff = (id: number, parcelId: number) => api<Manifest>(`/api/v1/manifests/${id}/parcels/${parcelId}`, { method: 'DELETE' });
 export const handOver = (id: number, body: { receivedBy: string; countedCount: number; missingWaybillNos?: string[]; note?: string | null }) =>
   api<Manifest>(`/api/v1/manifests/${id}/handover`, { method: 'POST', body });
+export const retryCarrierHandover = (id: number) => api<Manifest>(`/api/v1/manifests/${id}/carrier-handover/retry`, { method: 'POST' });
 export const resolveDispute = (id: number, body: { resolution: string; foundWaybillNos?: string[] }) => api<Manifest>(`/api/v1/manifests/${id}/resolve`, { method: 'POST', body });
 
 /** The hand-over sheet (PDF) or the list (CSV), fetched with the session's token. */

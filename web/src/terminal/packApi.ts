@@ -115,6 +115,8 @@ export interface PackBody {
   cartonCode: string | null;
   weightG: number;
   printerId: number | null;
+  /** a split order: this carton holds only the scanned items, more cartons follow */
+  partial?: boolean;
 }
 
 export interface Packed {
@@ -123,7 +125,9 @@ export interface Packed {
   waybillNo: string;
   routingCode: string | null;
   printJobId: number | null;
-  status: 'packed';
+  /** partly_packed: a carton of a split order; `remaining` is still to pack */
+  status: 'packed' | 'partly_packed';
+  remaining: Array<{ skuCode: string; name: string; qty: number }>;
 }
 
 export const listStations = () => api<{ items: PackStation[] }>('/api/v1/pack-stations').then((r) => r.items);
