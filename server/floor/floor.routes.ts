@@ -24,7 +24,8 @@ const Floor = z
         toShip: z.number().openapi({ description: 'labelled parcels of packed orders not yet on a closed manifest' }),
         waiting: z.number().openapi({ description: 'toPack + toShip' }),
         packedToday: z.number().openapi({ description: 'parcels labelled today' }),
-        atRisk: z.boolean().openapi({ description: 'the cut-off is less than 60 minutes away and work is waiting' }),
+        atRisk: z.boolean().openapi({ description: 'work is waiting (orders to pack, or packed parcels not on a closed manifest) and the cut-off is less than 60 minutes away or has passed' }),
+        late: z.boolean().openapi({ description: 'the cut-off has passed with work still waiting: it missed the pick-up' }),
       }),
     ),
     waves: z.array(

@@ -115,7 +115,7 @@ export async function floorSnapshot(ctx: AppContext, now = new Date()) {
 
 export type FloorSnapshot = Awaited<ReturnType<typeof floorSnapshot>>;
 
-interface BoardInput {
+export interface BoardInput {
   now: Date;
   day: string;
   hhmm: string;
@@ -133,7 +133,7 @@ interface BoardInput {
  * (allocated, in a wave, picked) plus labelled parcels not yet shipped. The row without a carrier
  * is held against the next cut-off of any rule, the first it could miss.
  */
-function carrierBoard({ now, day, hhmm, toPack, toShip, carrierRows, rules, packs }: BoardInput) {
+export function carrierBoard({ now, day, hhmm, toPack, toShip, carrierRows, rules, packs }: BoardInput) {
   const packedBy = new Map<number, number>();
   for (const p of packs) packedBy.set(num(p.carrier_id), (packedBy.get(num(p.carrier_id)) ?? 0) + num(p.parcels));
   const packCount = new Map<string | null, number>();
@@ -155,7 +155,9 @@ function carrierBoard({ now, day, hhmm, toPack, toShip, carrierRows, rules, pack
       toShip: shipping,
       waiting,
       packedToday,
-      atRisk: leftMs !== null && leftMs > 0 && leftMs <= AT_RISK_MS && waiting > 0,
+      // work waiting when the cut-off is near, or already past: what missed the pick-up stays at risk until it ships
+      atRisk: leftMs !== null && leftMs <= AT_RISK_MS && waiting > 0,
+      late: leftMs !== null && leftMs <= 0 && waiting > 0,
     };
   };
   const known = new Set<string>();

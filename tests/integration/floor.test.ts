@@ -140,10 +140,10 @@ test('the floor snapshot counts a real floor exactly; failed prints and jobs can
   const cutoff = hubInstant(floor.day, cutoffAt);
   const [mine, other, none] = floor.carriers;
   expect(floor.carriers).toHaveLength(3);
-  expect(mine).toMatchObject({ carrierCode: code, carrierName: '乡村配送', cutoffAt, toPack: 1, toShip: 1, waiting: 2, packedToday: 1, atRisk: cutoff - after > 0 });
+  expect(mine).toMatchObject({ carrierCode: code, carrierName: '乡村配送', cutoffAt, toPack: 1, toShip: 1, waiting: 2, packedToday: 1, atRisk: true, late: cutoff - after <= 0 });
   expect(mine.minutesToCutoff).toBeGreaterThanOrEqual(Math.floor((cutoff - after) / 60_000));
   expect(mine.minutesToCutoff).toBeLessThanOrEqual(Math.floor((cutoff - before) / 60_000));
-  expect(other).toEqual({ carrierCode: `${code}X`, carrierName: '县冷链', cutoffAt: null, minutesToCutoff: null, toPack: 0, toShip: 0, waiting: 0, packedToday: 0, atRisk: false });
+  expect(other).toEqual({ carrierCode: `${code}X`, carrierName: '县冷链', cutoffAt: null, minutesToCutoff: null, toPack: 0, toShip: 0, waiting: 0, packedToday: 0, atRisk: false, late: false });
   // no order waits without a carrier; the row is held against the next cut-off of any rule
   expect(none).toMatchObject({ carrierCode: null, carrierName: null, cutoffAt, toPack: 0, toShip: 0, waiting: 0, packedToday: 0, atRisk: false });
 

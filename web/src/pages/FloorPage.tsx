@@ -12,7 +12,7 @@ interface Floor {
   day: string;
   hubTime: string;
   ordersByStatus: Array<{ status: string; count: number }>;
-  carriers: Array<{ carrierCode: string | null; carrierName: string | null; cutoffAt: string | null; minutesToCutoff: number | null; toPack: number; toShip: number; waiting: number; packedToday: number; atRisk: boolean }>;
+  carriers: Array<{ carrierCode: string | null; carrierName: string | null; cutoffAt: string | null; minutesToCutoff: number | null; toPack: number; toShip: number; waiting: number; packedToday: number; atRisk: boolean; late: boolean }>;
   waves: Array<{ id: number; status: string; temperature: string; carrierCode: string | null; orders: number; units: number; pickedUnits: number; sortUnits: number; sortedUnits: number; batches: number; pickers: string[]; createdAt: string | null }>;
   backorders: { total: number; items: Array<{ orderId: number; externalId: string; ownerName: string; status: string; holdReason: string | null; reason: string | null; since: string | null }> };
   people: Array<{ username: string; activity: 'pick' | 'pack'; units: number; tasks: number; firstAt: string | null; lastAt: string | null; unitsPerHour: number }>;
@@ -135,7 +135,7 @@ export function FloorPage() {
           <li key={c.carrierCode ?? '-'} className={`panel floor-carrier${c.atRisk ? ' floor-carrier-risk' : ''}`} data-testid={`floor-carrier-${c.carrierCode ?? 'none'}`} data-risk={c.atRisk ? 'yes' : 'no'}>
             <div className="floor-carrier-head">
               <h3>{c.carrierCode === null ? t('floor.noCarrier') : (c.carrierName ?? c.carrierCode)}</h3>
-              {c.atRisk && <Badge tone="bad">{t('floor.atRisk')}</Badge>}
+              {c.atRisk && <Badge tone="bad">{t(c.late ? 'floor.late' : 'floor.atRisk')}</Badge>}
             </div>
             <p className="muted small">{c.carrierCode === null ? t('floor.noCarrierHint') : c.carrierCode}</p>
             <p className="floor-cutoff" data-testid="floor-cutoff">
