@@ -3,6 +3,7 @@ import { makeHub, makeSku } from '../helpers/stock';
 import type { FakePlatform } from '../helpers/fakes/types';
 import { startFakeShopify } from '../helpers/fakes/shopify';
 import { startFakeTaobao } from '../helpers/fakes/taobao';
+import { startFakeWooCommerce } from '../helpers/fakes/woocommerce';
 
 /**
  * Split orders on the target database: an order packed in two cartons (`partial`), each with its
@@ -96,6 +97,7 @@ async function closeAndHandOver(waybills: string[], missing: string[] = []) {
 describe.each([
   ['shopify', () => startFakeShopify()],
   ['taobao', () => startFakeTaobao()],
+  ['woocommerce', () => startFakeWooCommerce()],
 ] as Array<[string, () => Promise<FakePlatform>]>)('a split order from %s', (platform, start) => {
   let fake: FakePlatform;
   let storeId: number;
@@ -165,6 +167,8 @@ describe.each([
     expect(at.map((s) => s.trackingNo).sort()).toEqual([first.body.waybillNo, second.body.waybillNo].sort());
     const one = at.find((s) => s.trackingNo === first.body.waybillNo)!;
     const two = at.find((s) => s.trackingNo === second.body.waybillNo)!;
+    // WooCommerce keeps tracking numbers per order, not per line: each parcel's number is there
+    if (platform === 'woocommerce') return;
     expect(one.lineIds?.map(String)).toEqual([lineOf(o.a.skuCode)]);
     // Shopify takes the last parcel as "the rest of the order"; a Taobao trade partly consigned needs its sub-orders named
     if (platform === 'taobao') expect(two.lineIds?.map(String)).toEqual([lineOf(o.b.skuCode)]);
