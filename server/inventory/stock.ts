@@ -114,6 +114,19 @@ export async function moveReserved(trx: Tx, caller: Caller, from: StockKey, toLo
 }
 
 /**
+ * Units reserved for an order leave the warehouse (the carrier took its parcels): on hand and
+ * allocated of the stock row (the tote or pack bench they were picked into) go down together.
+ */
+export async function shipReserved(trx: Tx, caller: Caller, inventoryId: number, qty: number, meta: MovementMeta): Promise<number> {
+  if (!Number.isInteger(qty) || qty <= 0) throw new Error(`shipReserved needs a positive whole quantity, got ${qty}`);
+  const now = nowDb();
+  const row = await trx('inventory').where({ id: inventoryId }).first('owner_id', 'sku_id', 'lot_id', 'location_id');
+  const n = row ? await trx('inventory').where({ id: inventoryId }).andWhere('allocated', '>=', qty).andWhere('on_hand', '>=', qty).update({ on_hand: trx.raw('on_hand - ?', [qty]), allocated: trx.raw('allocated - ?', [qty]), updated_at: now }) : 0;
+  if (n !== 1) throw new Error(`inventory ${inventoryId} holds fewer than ${qty} reserved units on hand to ship`);
+  return ledger(trx, caller, { ownerId: Number(row.owner_id), skuId: Number(row.sku_id), lotId: Number(row.lot_id), locationId: Number(row.location_id) }, -qty, meta, now);
+}
+
+/**
  * Gives back `qty` reserved units of one stock row (a cancellation, a short pick, a reservation
  * undone). They are available again, so backorders waiting for the SKU are worth another try.
  */

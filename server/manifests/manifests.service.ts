@@ -9,6 +9,7 @@ import { visibleCarrierId } from '../auth/scope';
 import { audit } from '../audit';
 import { actorOf } from '../orders/orders.model';
 import { queueWriteBacks } from '../stores/writeback';
+import { shipReserved } from '../inventory/stock';
 import { carrierSyncView, queueCarrierHandover, queueTrackingSubscriptions } from './carrier-sync';
 
 /**
@@ -327,7 +328,7 @@ export async function closeManifest(ctx: AppContext, caller: Caller, id: number)
  * split order ships when the carrier has received every one of its parcels (on this manifest or
  * another); until then it stays packed.
  */
-async function ship(ctx: AppContext, trx: Trx, orderIds: number[], actor: string, message: string) {
+async function ship(ctx: AppContext, trx: Trx, caller: Caller, orderIds: number[], actor: string, message: string) {
   const now = nowDb();
   const shipped: number[] = [];
   for (const orderId of [...new Set(orderIds)]) {
@@ -338,6 +339,11 @@ async function ship(ctx: AppContext, trx: Trx, orderIds: number[], actor: string
       .whereNotExists((q) => q.select(trx.raw('1')).from('manifest_parcels as mp').whereRaw('mp.parcel_id = parcels.id').where('mp.received', true))
       .first('id');
     if (notReceived) continue;
+    // the packed units leave the warehouse: off the stock of the tote they were picked into
+    for (const a of await trx('allocations').where({ order_id: orderId, status: 'packed' }).orderBy('id').forUpdate()) {
+      if (Number(a.picked_qty) > 0) await shipReserved(trx, caller, Number(a.inventory_id), Number(a.picked_qty), { kind: 'ship', refType: 'order', refId: orderId });
+    }
+    await trx('allocations').where({ order_id: orderId, status: 'packed' }).update({ status: 'shipped', updated_at: now });
     await trx('orders').where({ id: orderId }).update({ status: 'shipped', shipped_at: now, version: Number(o.version) + 1, updated_at: now });
     await trx('order_events').insert({ order_id: orderId, event: 'shipped', from_status: 'packed', to_status: 'shipped', actor, message, created_at: now });
     shipped.push(orderId);
@@ -384,7 +390,7 @@ export async function handOver(ctx: AppContext, caller: Caller, id: number, inpu
       handed_over_at: now,
       updated_at: now,
     });
-    await ship(ctx, trx, received.map((p: any) => Number(p.order_id)), actor, `handed over on ${m.manifest_no} to ${input.receivedBy}`);
+    await ship(ctx, trx, caller, received.map((p: any) => Number(p.order_id)), actor, `handed over on ${m.manifest_no} to ${input.receivedBy}`);
     await queueTrackingSubscriptions(ctx, trx, received.map((p: any) => Number(p.parcel_id)));
     await audit(trx, caller, { action: 'handover', entity: 'manifest', entityId: Number(m.id), details: { receivedBy: input.receivedBy, countedCount: input.countedCount, missing } });
     return present(trx, await trx('manifests').where({ id: m.id }).first());
@@ -408,7 +414,7 @@ export async function resolveDispute(ctx: AppContext, caller: Caller, id: number
     const rows = missing.filter((p: any) => found.includes(p.waybill_no));
     if (rows.length) await trx('manifest_parcels').whereIn('id', rows.map((p: any) => p.id)).update({ received: true });
     await trx('manifests').where({ id: m.id }).update({ status: 'handed_over', resolution: input.resolution, resolved_by: actor, resolved_at: now, updated_at: now });
-    await ship(ctx, trx, rows.map((p: any) => Number(p.order_id)), actor, `found after hand-over of ${m.manifest_no}`);
+    await ship(ctx, trx, caller, rows.map((p: any) => Number(p.order_id)), actor, `found after hand-over of ${m.manifest_no}`);
     await queueTrackingSubscriptions(ctx, trx, rows.map((p: any) => Number(p.parcel_id)));
     await audit(trx, caller, { action: 'resolve', entity: 'manifest', entityId: Number(m.id), details: { resolution: input.resolution, found } });
     return present(trx, await trx('manifests').where({ id: m.id }).first());

@@ -188,6 +188,16 @@ test('store orders → closed manifest (SF told, sheet decoded) → the carrier 
     expect(o).toMatchObject({ status: 'shipped', writebackStatus: 'done' });
     expect(taobao.shipments.filter((s) => s.orderId === p.tid)).toEqual([{ orderId: p.tid, trackingNo: p.waybillNo, carrier: 'SF', lineIds: null }]);
   }
+  // the units left the warehouse: received = on hand + shipped, to the unit, for each SKU and lot
+  const db = h.runtime.ctx.db;
+  for (const p of parcels) {
+    const skuId = (await db('parcel_items').where({ parcel_id: p.parcelId }).first('sku_id')).sku_id;
+    const byKind = Object.fromEntries((await db('stock_movements').where({ sku_id: skuId }).groupBy('kind').select('kind').sum({ q: 'qty_delta' })).map((r: any) => [r.kind, Number(r.q)]));
+    expect(byKind.receipt).toBe(1);
+    expect(byKind.ship).toBe(-1);
+    const stock = await db('inventory').where({ sku_id: skuId }).select(db.raw('sum(on_hand) as on_hand'), db.raw('sum(allocated) as allocated')).first();
+    expect({ onHand: Number(stock.on_hand), allocated: Number(stock.allocated) }).toEqual({ onHand: 0, allocated: 0 });
+  }
   // SF is polled, not subscribed: nothing asked of Kuaidi100
   expect(k100Fake.subscriptions.size).toBe(0);
 });
