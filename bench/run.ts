@@ -10,8 +10,9 @@ import * as route from './route.bench';
 import * as allocate from './allocate.bench';
 import * as labels from './labels.bench';
 import * as terminal from './terminal.bench';
+import * as peakDay from './peak-day.bench';
 
-const BENCHES: Record<string, { main(args: string[]): Promise<void> }> = { http, 'sku-import': skuImport, scan, ingest, route, allocate, labels, terminal };
+const BENCHES: Record<string, { main(args: string[]): Promise<void> }> = { http, 'sku-import': skuImport, scan, ingest, route, allocate, labels, terminal, 'peak-day': peakDay };
 
 async function run() {
   const [name, ...args] = process.argv.slice(2);

@@ -332,7 +332,7 @@ async function ship(ctx: AppContext, trx: Trx, caller: Caller, orderIds: number[
   const now = nowDb();
   const shipped: number[] = [];
   for (const orderId of [...new Set(orderIds)]) {
-    const o = await trx('orders').where({ id: orderId }).forUpdate().first('status', 'version');
+    const o = await trx('orders').where({ id: orderId }).forUpdate().first('status', 'version', 'intercept');
     if (o?.status !== 'packed') continue;
     const notReceived = await trx('parcels')
       .where({ order_id: orderId, status: 'labelled' })
@@ -346,6 +346,11 @@ async function ship(ctx: AppContext, trx: Trx, caller: Caller, orderIds: number[
     await trx('allocations').where({ order_id: orderId, status: 'packed' }).update({ status: 'shipped', updated_at: now });
     await trx('orders').where({ id: orderId }).update({ status: 'shipped', shipped_at: now, version: Number(o.version) + 1, updated_at: now });
     await trx('order_events').insert({ order_id: orderId, event: 'shipped', from_status: 'packed', to_status: 'shipped', actor, message, created_at: now });
+    if (Number(o.intercept)) {
+      // cancelled by the buyer after its manifest was closed: the parcel left all the same, so the
+      // carrier must be asked to stop it (拦截); the store will refuse the write-back, which shows it too
+      await trx('order_events').insert({ order_id: orderId, event: 'intercept_at_carrier', from_status: 'shipped', to_status: 'shipped', actor, message: 'cancelled after the manifest closed: ask the carrier to intercept the parcel', created_at: now });
+    }
     shipped.push(orderId);
   }
   await queueWriteBacks(ctx, trx, shipped);

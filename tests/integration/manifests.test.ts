@@ -251,3 +251,20 @@ test('two docks scanning parcels of one carrier at the same moment, with no mani
   const m = (await h.http.get(`/api/v1/manifests/${answers[0].body.manifestId}`).set(bearer(hub.operator))).body;
   expect(m.parcels.map((p: any) => p.waybillNo).sort()).toEqual(parcels.map((p) => p.waybillNo).sort());
 });
+
+test('an order cancelled after its manifest closed leaves with the carrier all the same, marked for interception at the carrier', async () => {
+  const hub = await makeHub(h);
+  const c = await localCarrier('IC');
+  const p = await packedParcel(hub, c.code);
+  const s = await h.http.post('/api/v1/dock/scan').set(bearer(hub.operator)).send({ waybillNo: p.waybillNo });
+  expect(s.status).toBe(200);
+  expect((await h.http.post(`/api/v1/manifests/${s.body.manifestId}/close`).set(bearer(hub.operator))).status).toBe(200);
+  // the buyer cancels once the list is frozen: the order is flagged, the parcel is already in the cage
+  const cancelled = await h.http.post(`/api/v1/orders/${p.orderId}/cancel`).set(bearer(hub.seller)).send({ reason: '买家取消' });
+  expect(cancelled.body).toMatchObject({ status: 'packed', intercept: true });
+  const done = await h.http.post(`/api/v1/manifests/${s.body.manifestId}/handover`).set(bearer(hub.supervisor)).send({ receivedBy: '司机', countedCount: 1 });
+  expect(done.status).toBe(200);
+  const o = (await h.http.get(`/api/v1/orders/${p.orderId}`).set(bearer(hub.supervisor))).body;
+  expect(o.status).toBe('shipped');
+  expect(o.history.map((e: any) => e.event)).toEqual(expect.arrayContaining(['shipped', 'intercept_at_carrier']));
+});
