@@ -6,7 +6,7 @@ import { FAULTS, simulate, type Fault, type PeakOptions, type PeakReport } from 
 
 /**
  * `npm run bench -- peak-day [--orders 100000] [--day-minutes 40] [--drain-minutes 30]
- * [--skus 2000] [--coops 20] [--pickers 12] [--sorters 4] [--packers 8]
+ * [--skus 2000] [--coops 20] [--pickers 12] [--sorters 4] [--packers 8] [--docks 2]
  * [--mysql URL --redis URL] [--api 1] [--workers 1] [--faults all|db-restart,redis-stop,...]
  * [--cancel-share 0.03] [--no-write] [--keep]`
  *
@@ -30,6 +30,7 @@ export function options(args: string[]): PeakOptions & { write: boolean } {
     pickers: Number(arg('pickers') ?? 12),
     sorters: Number(arg('sorters') ?? 4),
     packers: Number(arg('packers') ?? 8),
+    docks: Number(arg('docks') ?? 2),
     mysql: arg('mysql') ?? null,
     redis: arg('redis') ?? null,
     apiProcs: Number(arg('api') ?? 1),
@@ -57,7 +58,7 @@ export function reportText(r: PeakReport): string {
   const db = o.mysql ? `MariaDB${o.redis ? ' + Redis' : ''}` : 'SQLite (one process)';
   L.push(`## ${r.startedAt.slice(0, 10)}: ${r.generated.toLocaleString('en')} orders, ${db}, ${o.mysql ? `${o.apiProcs} API + ${o.workerProcs} worker process(es)` : 'API and worker in one process'}${o.faults.length ? `, faults: ${o.faults.join(', ')}` : ''}`);
   L.push('');
-  L.push(`Machine: ${machine()}. Day of ${o.dayMinutes} wall minutes (×${f1(1440 / o.dayMinutes)}), ${o.coops} co-ops, ${o.skus} SKUs (70% ambient, 20% chilled, 10% frozen; kits), ${o.pickers} pickers, ${o.sorters} put-wall sorters, ${o.packers} pack stations, ${(o.cancelShare * 100).toFixed(0)}% of orders cancelled by the buyer. Setup (untimed) ${r.setupS.toFixed(0)} s.`);
+  L.push(`Machine: ${machine()}. Day of ${o.dayMinutes} wall minutes (×${f1(1440 / o.dayMinutes)}), ${o.coops} co-ops, ${o.skus} SKUs (70% ambient, 20% chilled, 10% frozen; kits), ${o.pickers} pickers, ${o.sorters} put-wall sorters, ${o.packers} pack stations, ${o.docks ?? 2} dock scanners, ${(o.cancelShare * 100).toFixed(0)}% of orders cancelled by the buyer. Setup (untimed) ${r.setupS.toFixed(0)} s.`);
   L.push('');
   const c = r.counts;
   const settled = (c.shipped ?? 0) + (c.cancelled ?? 0) + (c.intercepted ?? 0);

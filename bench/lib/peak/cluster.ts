@@ -103,7 +103,11 @@ export class Cluster {
     };
     return new Promise<Proc>((resolve, reject) => {
       let out = '';
-      const timer = setTimeout(() => reject(new Error(`${name} did not start: ${out.slice(-2000)}`)), 90_000);
+      const timer = setTimeout(() => {
+        // not left running behind the run that gave up on it
+        proc.kill('SIGKILL');
+        reject(new Error(`${name} did not start: ${out.slice(-2000)}`));
+      }, 90_000);
       const onData = (d: Buffer) => {
         out += d.toString();
         if (out.length > 20_000) out = out.slice(-10_000);

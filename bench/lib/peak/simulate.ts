@@ -38,6 +38,8 @@ export interface PeakOptions {
   pickers: number;
   sorters: number;
   packers: number;
+  /** people scanning parcels at the dock (default 2) */
+  docks?: number;
   mysql: string | null;
   redis: string | null;
   apiProcs: number;
@@ -233,14 +235,14 @@ export async function simulate(o: PeakOptions): Promise<PeakReport> {
     const pickers = await Promise.all(Array.from({ length: o.pickers }, (_, i) => keyOf(`picker-${i + 1}`)));
     const sorters = await Promise.all(Array.from({ length: o.sorters }, (_, i) => keyOf(`sorter-${i + 1}`)));
     const packers = await Promise.all(Array.from({ length: o.packers }, (_, i) => keyOf(`packer-${i + 1}`)));
-    const dockHand = await keyOf('dock-1');
+    const dockHands = await Promise.all(Array.from({ length: o.docks ?? 2 }, (_, i) => keyOf(`dock-${i + 1}`)));
     const supervisor = client(cluster.url, (await admin.call('POST', '/api/v1/api-keys', { name: 'supervisor', role: 'supervisor' })).key);
     const barcodeOfSku = new Map<string, string>();
     for (const c of coops) for (const s of c.skus) barcodeOfSku.set(s.code, s.barcode);
-    // the stores last: from now on the server pulls their orders by itself
+    // the stores last: from now on the server pulls their orders by itself, every 10 s (a peak-day setting; the default is 60 s)
     for (const [i, c] of coops.entries()) {
       const f = stores[i];
-      await admin.call('POST', '/api/v1/stores', { ownerId: ownerOf.get(c.index), platform: f.platform, name: `${c.name} ${f.platform}`, baseUrl: f.baseUrl, credentials: f.credentials, syncFrom: new Date(Date.now() - 3600_000).toISOString(), active: true });
+      await admin.call('POST', '/api/v1/stores', { ownerId: ownerOf.get(c.index), platform: f.platform, name: `${c.name} ${f.platform}`, baseUrl: f.baseUrl, credentials: f.credentials, syncFrom: new Date(Date.now() - 3600_000).toISOString(), active: true, syncEverySeconds: 10 });
     }
     setupS = (performance.now() - T0) / 1000;
     o.log(`setup: ${coops.length} co-ops, ${o.skus} SKUs with stock, ${coops.length} stores, ${o.packers} pack stations, in ${setupS.toFixed(0)} s`);
@@ -399,7 +401,7 @@ export async function simulate(o: PeakOptions): Promise<PeakReport> {
         }
       }
     });
-    const dockLoop = (async () => {
+    const dockLoops = dockHands.map(async (dockHand) => {
       while (!stopFloor) {
         const w = dockQueue.take();
         if (!w) {
@@ -418,7 +420,7 @@ export async function simulate(o: PeakOptions): Promise<PeakReport> {
           } else if (!(err instanceof ApiError && ['ALREADY_SCANNED', 'ON_ANOTHER_MANIFEST', 'WAYBILL_VOIDED'].includes(err.code))) dockQueue.push(w);
         }
       }
-    })();
+    });
     // the carriers come for their parcels every 20 s of wall time (many pick-ups a simulated day)
     let closing: Promise<void> | null = null;
     // one pick-up at a time: the timer's and the end of the day's would otherwise confirm the same manifest
@@ -538,7 +540,7 @@ export async function simulate(o: PeakOptions): Promise<PeakReport> {
     stopFloor = true;
     clearInterval(sampler);
     cluster.sample();
-    await Promise.all([feeder, waveLoop, ...pickLoops, ...sortLoops, ...packLoops, dockLoop, manifestLoop, faultLoop]);
+    await Promise.all([feeder, waveLoop, ...pickLoops, ...sortLoops, ...packLoops, ...dockLoops, manifestLoop, faultLoop]);
     const wallS = (Date.now() - t0) / 1000;
 
     // --- the report ---
