@@ -274,6 +274,22 @@ export async function recordWaybill(ctx: AppContext, caller: Caller, prep: { par
 }
 
 /**
+ * The carrier issued a waybill but storing it failed (the database went away, or kept
+ * deadlocking): the parcel must not stay `waybill_pending`, which would block the station for
+ * minutes. It is marked failed with the number the carrier gave, so packing again at once re-uses
+ * the parcel and its reference (a carrier that de-duplicates answers with the same number), and the
+ * error goes back to the station.
+ */
+export async function waybillNotRecorded(ctx: AppContext, parcelId: number, carrier: any, wb: { waybillNo: string }, err: unknown): Promise<never> {
+  const message = `${carrier.code} issued ${wb.waybillNo}, but storing it failed (${(err as Error)?.message ?? err}): pack again`;
+  await ctx.db('parcels')
+    .where({ id: parcelId, status: 'waybill_pending' })
+    .update({ status: 'waybill_failed', last_error_kind: 'error', last_error: message.slice(0, 2000), updated_at: nowDb() })
+    .catch(() => undefined);
+  throw err;
+}
+
+/**
  * Pack an order: verify the scans, choose the carrier, get the waybill, queue the label.
  * No transaction is open while the carrier is called: the parcel is recorded first, the answer
  * (or the failure) after.
@@ -283,7 +299,7 @@ export async function packOrder(ctx: AppContext, caller: Caller, orderId: number
   if (!(input.weightG > 0)) throw new ValidationFailed([{ field: 'weightG', code: 'too_small', message: 'a parcel weighs more than 0 g: put it on the scale' }]);
   const prep = await prepareParcel(ctx, caller, orderId, input);
   const wb = await requestWaybill(ctx, prep.parcelId, prep.carrier, prep.request);
-  const done = await recordWaybill(ctx, caller, prep, wb, input.printerId);
+  const done = await recordWaybill(ctx, caller, prep, wb, input.printerId).catch((err) => waybillNotRecorded(ctx, prep.parcelId, prep.carrier, wb, err));
   if (done.conflict) throw new Conflict(done.conflict === 'cancelled' ? 'ORDER_CANCELLED' : 'ORDER_CHANGED', `Order ${prep.order.external_id} became ${done.conflict} while packing: the waybill is being cancelled`);
   const status: 'packed' | 'partly_packed' = prep.last ? 'packed' : 'partly_packed';
   const remaining = prep.last ? [] : await itemsToPack(ctx.db, orderId);

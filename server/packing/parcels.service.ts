@@ -13,7 +13,7 @@ import { renderLabels } from '../../printers/render';
 import type { WaybillSize } from '../../printers/documents/waybill';
 import { CarrierError } from '../../integrations/carriers/types';
 import { waybillDocument } from '../printing/documents';
-import { itemSummary, recordWaybill, waybillRequestOf, type ParcelItem } from './pack.service';
+import { itemSummary, recordWaybill, waybillNotRecorded, waybillRequestOf, type ParcelItem } from './pack.service';
 import { requestWaybill } from './waybill';
 
 export const PARCEL_STATUSES = ['waybill_pending', 'waybill_failed', 'labelled', 'voiding', 'voided'] as const;
@@ -156,7 +156,9 @@ export async function voidParcel(ctx: AppContext, caller: Caller, id: number, in
   });
   if (reissue) {
     const wb = await requestWaybill(ctx, id, reissue.carrier, reissue.request);
-    const done = await recordWaybill(ctx, caller, { parcelId: id, carrier: reissue.carrier, order: reissue.order, items: reissue.items, last: reissue.last }, wb, input.printerId);
+    const done = await recordWaybill(ctx, caller, { parcelId: id, carrier: reissue.carrier, order: reissue.order, items: reissue.items, last: reissue.last }, wb, input.printerId).catch((err) =>
+      waybillNotRecorded(ctx, id, reissue.carrier, wb, err),
+    );
     if (done.conflict) throw new Conflict('ORDER_CHANGED', `The order became ${done.conflict} meanwhile: the new waybill is being cancelled`);
   }
   return getParcel(ctx, caller, id);

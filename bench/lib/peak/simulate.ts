@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createDb, type Db } from '../../../server/db/knex';
@@ -133,7 +134,9 @@ export async function simulate(o: PeakOptions): Promise<PeakReport> {
   const day = dayOrders(coops, o.orders, { cancelShare: o.cancelShare, kitShare: o.kitShare });
   const byId = new Map(day.map((d) => [d.id, d]));
   const serverErrors = new Map<string, number>();
+  const errorsFile = path.join(os.tmpdir(), `wms-peak-${Date.now()}-server-errors.log`);
   const onError = (proc: string, line: string) => {
+    fs.appendFileSync(errorsFile, `${proc} ${line}\n`);
     let key = line.slice(0, 200);
     try {
       const j = JSON.parse(line);
@@ -189,7 +192,7 @@ export async function simulate(o: PeakOptions): Promise<PeakReport> {
   let setupS = 0;
   try {
     await cluster.start();
-    o.log(`processes: ${cluster.procs.map((p) => p.name).join(', ')}; API at ${cluster.url}`);
+    o.log(`processes: ${cluster.procs.map((p) => p.name).join(', ')}; API at ${cluster.url}; server errors to ${errorsFile}`);
     db = databaseUrl ? createDb({ kind: 'mysql', url: databaseUrl }) : createDb({ kind: 'sqlite', url: `sqlite:${path.join(dataDir, 'wms.sqlite')}`, sqliteFile: path.join(dataDir, 'wms.sqlite') });
     const { token } = await client(cluster.url, null).call('POST', '/api/v1/auth/login', { username: 'admin', password });
     const admin = client(cluster.url, token);
@@ -517,6 +520,8 @@ export async function simulate(o: PeakOptions): Promise<PeakReport> {
     const sampler = setInterval(() => cluster.sample(), 5000);
     const deadline = t0 + dayMs + o.drainMinutes * 60_000;
     let lastLine = 0;
+    let lastSig = '';
+    let lastChange = Date.now();
     for (;;) {
       await sleep(2000);
       if (Date.now() - lastLine > 30_000) {
@@ -532,6 +537,15 @@ export async function simulate(o: PeakOptions): Promise<PeakReport> {
       if (total >= day.length && settled === total && !c.writeback_pending && !dockQueue.size && !packQueue.size) break;
       if (Date.now() > deadline) {
         o.log('drain deadline reached: reporting what is stuck');
+        break;
+      }
+      // nothing moves any more and the floor has nothing in hand: what is left is stuck
+      const sig = JSON.stringify(c);
+      if (sig !== lastSig || putwallQueue.size || packQueue.size || dockQueue.size) {
+        lastSig = sig;
+        lastChange = Date.now();
+      } else if (Date.now() - lastChange > 120_000) {
+        o.log('no progress for 2 minutes with nothing left on the floor: reporting what is stuck');
         break;
       }
       // the last pick-up of the day: everything packed goes
