@@ -440,7 +440,24 @@ export async function simulate(o: PeakOptions): Promise<PeakReport> {
         if (!m.parcelCount) continue;
         try {
           const s = performance.now();
-          const closed = await supervisor.call('POST', `/api/v1/manifests/${m.id}/close`);
+          let closed: any;
+          try {
+            closed = await supervisor.call('POST', `/api/v1/manifests/${m.id}/close`);
+          } catch (err) {
+            if (!(err instanceof ApiError && err.code === 'MANIFEST_HAS_STOPPED_PARCELS')) throw err;
+            fail(stages.close, err);
+            // the supervisor pulls the parcels whose buyers cancelled after the scan, voids them, and closes
+            const stopped = await supervisor.call('GET', `/api/v1/manifests/${m.id}`);
+            // only orders the buyer cancelled can have stopped (the day's plan says which)
+            for (const p of (stopped.parcels as any[]).filter((x) => byId.get(x.orderExternalId)?.cancelAt != null)) {
+              const parcel = await supervisor.call('GET', `/api/v1/parcels/${p.parcelId}`);
+              const order = await supervisor.call('GET', `/api/v1/orders/${p.orderId}`);
+              if (parcel.status === 'labelled' && parcel.waybillNo === p.waybillNo && order.status !== 'cancelled' && !order.intercept) continue;
+              await supervisor.call('DELETE', `/api/v1/manifests/${m.id}/parcels/${p.parcelId}`);
+              if (parcel.status === 'labelled') await supervisor.call('POST', `/api/v1/parcels/${p.parcelId}/void`, { reason: 'buyer cancelled after the dock scan' }).catch((e) => fail(stages.close, e));
+            }
+            closed = await supervisor.call('POST', `/api/v1/manifests/${m.id}/close`);
+          }
           record(stages.close, performance.now() - s);
           const h = performance.now();
           await carrierKey.get(m.carrierId)!.call('POST', `/api/v1/manifests/${m.id}/handover`, { receivedBy: `${m.carrierCode} 司机`, countedCount: closed.parcelCount });
