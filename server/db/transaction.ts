@@ -9,7 +9,7 @@ export type Trx = Knex.Transaction & { afterCommit(fn: () => void): void };
  * `trx.afterCommit` registers side effects (waking the job relay) that must only run once
  * the data is durable; they never run for a rolled-back attempt.
  */
-export async function inTransaction<T>(db: Db, work: (trx: Trx) => Promise<T>, attempts = 4): Promise<T> {
+export async function inTransaction<T>(db: Db, work: (trx: Trx) => Promise<T>, attempts = 6): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     const callbacks: Array<() => void> = [];
     try {
@@ -28,7 +28,8 @@ export async function inTransaction<T>(db: Db, work: (trx: Trx) => Promise<T>, a
       return result;
     } catch (err) {
       if (attempt >= attempts || !isRetryableTxError(err)) throw err;
-      await new Promise((r) => setTimeout(r, 10 * attempt + Math.random() * 20));
+      // growing and jittered, so transactions that collided do not meet again at once (a saturated machine repeats deadlocks)
+      await new Promise((r) => setTimeout(r, 10 * 2 ** attempt + Math.random() * 30 * attempt));
     }
   }
 }

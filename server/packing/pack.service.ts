@@ -254,7 +254,9 @@ export async function recordWaybill(ctx: AppContext, caller: Caller, prep: { par
       return { conflict: order.status as string };
     }
     await trx('parcels').where({ id: prep.parcelId }).update({ status: 'labelled', waybill_no: wb.waybillNo, routing_code: wb.routingCode, sort_center: wb.sortCenter ?? null, labelled_at: now, updated_at: now });
-    await trx('parcel_items').where({ parcel_id: prep.parcelId }).delete();
+    // a plain read first: a DELETE of rows that are not there takes a gap lock on MariaDB, and two
+    // packers inserting next to each other's gaps deadlocked; the parcel row locked above keeps this safe
+    if (await trx('parcel_items').where({ parcel_id: prep.parcelId }).first('parcel_id')) await trx('parcel_items').where({ parcel_id: prep.parcelId }).delete();
     await trx('parcel_items').insert(prep.items.map((p) => ({ parcel_id: prep.parcelId, sku_id: p.sku_id, lot_id: p.lot_id, qty: p.picked_qty })));
     if (prep.last) {
       await trx('allocations').where({ order_id: order.id, status: 'picked' }).update({ status: 'packed', updated_at: now });

@@ -1,5 +1,5 @@
 import type { Db, Tx } from '../db/knex';
-import { isUniqueViolation } from '../db/errors';
+import { isRetryableTxError, isUniqueViolation } from '../db/errors';
 import { addMs, nowDb, toIso } from '../db/time';
 import { paginate, PageParams } from '../db/cursor';
 import { NotFound, Conflict } from '../http/errors';
@@ -89,28 +89,47 @@ export async function reclaimExpired(db: Db): Promise<number> {
     .update({ status: 'pending', lease_until: null, updated_at: nowDb() });
 }
 
+/**
+ * One statement on the outbox, tried again when MariaDB picks it as a deadlock victim (busy
+ * tables under a peak load): left failed, a job would wait for its lease to run out.
+ */
+async function persist<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (err) {
+      if (attempt >= 6 || !isRetryableTxError(err)) throw err;
+      await new Promise((r) => setTimeout(r, 20 * 2 ** attempt + Math.random() * 50));
+    }
+  }
+}
+
 /** Takes a queued job for execution; null when another process already ran it. */
 export async function startAttempt(db: Db, id: number, leaseMs: number): Promise<OutboxRow | null> {
-  const n = await db('outbox_jobs')
-    .where({ id, status: 'queued' })
-    .update({ status: 'running', attempts: db.raw('attempts + 1'), lease_until: addMs(leaseMs), updated_at: nowDb() });
+  const n = await persist(() =>
+    db('outbox_jobs')
+      .where({ id, status: 'queued' })
+      .update({ status: 'running', attempts: db.raw('attempts + 1'), lease_until: addMs(leaseMs), updated_at: nowDb() }),
+  );
   if (n !== 1) return null;
   return db('outbox_jobs').where({ id }).first();
 }
 
 export async function finishAttempt(db: Db, id: number): Promise<void> {
-  await db('outbox_jobs').where({ id, status: 'running' }).update({ status: 'done', lease_until: null, last_error: null, finished_at: nowDb(), updated_at: nowDb() });
+  await persist(() => db('outbox_jobs').where({ id, status: 'running' }).update({ status: 'done', lease_until: null, last_error: null, finished_at: nowDb(), updated_at: nowDb() }));
 }
 
 export async function failAttempt(db: Db, row: OutboxRow, error: string, retryInMs: number | null): Promise<void> {
   const now = nowDb();
-  await db('outbox_jobs')
-    .where({ id: row.id, status: 'running' })
-    .update(
-      retryInMs === null
-        ? { status: 'failed', lease_until: null, last_error: error.slice(0, 4000), finished_at: now, updated_at: now }
-        : { status: 'pending', lease_until: null, last_error: error.slice(0, 4000), run_after: addMs(retryInMs), updated_at: now },
-    );
+  await persist(() =>
+    db('outbox_jobs')
+      .where({ id: row.id, status: 'running' })
+      .update(
+        retryInMs === null
+          ? { status: 'failed', lease_until: null, last_error: error.slice(0, 4000), finished_at: now, updated_at: now }
+          : { status: 'pending', lease_until: null, last_error: error.slice(0, 4000), run_after: addMs(retryInMs), updated_at: now },
+      ),
+  );
 }
 
 /** Gives a job back to pending without counting an attempt (the backend could not take it). */

@@ -145,7 +145,16 @@ export class JobQueue {
 
   /** Runs one attempt of a job; shared by both backends. */
   async execute(id: number): Promise<void> {
-    const row = await startAttempt(this.db, id, CLAIM_LEASE_MS);
+    let row: OutboxRow | null;
+    try {
+      row = await startAttempt(this.db, id, CLAIM_LEASE_MS);
+    } catch (err: any) {
+      // not started (the database is away, or kept choosing this statement as a deadlock victim):
+      // back to pending soon, rather than waiting in 'queued' for its lease to run out
+      this.log.warn({ jobId: id, err: err?.message }, 'job could not be started; returned to pending');
+      await releaseClaim(this.db, id, 2000).catch(() => undefined);
+      return;
+    }
     if (!row) return;
     const spec = this.registry.get(row.type);
     try {
