@@ -355,12 +355,18 @@ export async function simulate(o: PeakOptions): Promise<PeakReport> {
           const d = byId.get(x.externalId);
           if (!d || x.status !== 'picked') continue;
           for (let u = x.sortedUnits; u < d.units.length; u++) {
-            try {
-              const s = performance.now();
-              await op.call('POST', '/api/v1/putwall/scan', { waveId: job.waveId, batchNo: job.batchNo, barcode: d.units[u] });
-              record(stages.putwall, performance.now() - s);
-            } catch (err) {
-              fail(stages.putwall, err);
+            // a scan the terminal could not send (server busy, database away) is scanned again, as a sorter does
+            for (let attempt = 1; attempt <= 10; attempt++) {
+              try {
+                const s = performance.now();
+                await op.call('POST', '/api/v1/putwall/scan', { waveId: job.waveId, batchNo: job.batchNo, barcode: d.units[u] });
+                record(stages.putwall, performance.now() - s);
+                break;
+              } catch (err) {
+                fail(stages.putwall, err);
+                if (!transient(err)) break;
+                await sleep(1000 * attempt);
+              }
             }
           }
           packQueue.push(x.orderId);
@@ -397,7 +403,7 @@ export async function simulate(o: PeakOptions): Promise<PeakReport> {
             break;
           } catch (err) {
             fail(stages.pack, err);
-            const retry = err instanceof ApiError && ['CARRIER_UNAVAILABLE', 'PACK_IN_PROGRESS', 'UNAVAILABLE', 'BAD_GATEWAY', 'INTERNAL'].includes(err.code);
+            const retry = transient(err) || (err instanceof ApiError && ['CARRIER_UNAVAILABLE', 'PACK_IN_PROGRESS', 'ORDER_NOT_SORTED'].includes(err.code));
             if (!retry) break;
             await sleep(1000 * attempt);
           }
@@ -632,6 +638,12 @@ export async function simulate(o: PeakOptions): Promise<PeakReport> {
     }
     if (!o.keepDb) fs.rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** Errors a terminal answers by trying again: the server or the database busy or away, a dropped connection. */
+function transient(err: unknown): boolean {
+  if (!(err instanceof ApiError)) return true;
+  return ['DATABASE_UNAVAILABLE', 'UNAVAILABLE', 'QUEUE_UNAVAILABLE', 'BAD_GATEWAY', 'INTERNAL'].includes(err.code) || err.status === 502 || err.status === 503;
 }
 
 const fmtSim = (s: number) => `${String(Math.floor(Math.min(s, 86399) / 3600)).padStart(2, '0')}:${String(Math.floor((Math.min(s, 86399) % 3600) / 60)).padStart(2, '0')}`;
