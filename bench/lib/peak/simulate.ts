@@ -567,7 +567,9 @@ export async function simulate(o: PeakOptions): Promise<PeakReport> {
       if (sig !== lastSig || putwallQueue.size || packQueue.size || dockQueue.size) {
         lastSig = sig;
         lastChange = Date.now();
-      } else if (Date.now() - lastChange > 120_000) {
+      } else if (Date.now() - lastChange > 120_000 && !c.writeback_pending) {
+        // (a write-back that a killed worker was running comes back when its lease runs out, up to
+        // 5 minutes later: that waits for the drain deadline instead)
         o.log('no progress for 2 minutes with nothing left on the floor: reporting what is stuck');
         break;
       }
